@@ -1,0 +1,219 @@
+"""The ``ropa`` command line: serve, migrate, load seeds, import and export notice documents."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlmodel import Session
+
+from app import migrate
+from app.config import get_settings
+from app.db import make_engine
+from app.errors import AppError
+from app.register import service as svc
+from app.register.seeds import DocumentFileError, read_document, read_seed_dir
+
+cli = typer.Typer(help="The council processing-activity register.", no_args_is_help=True)
+db_cli = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
+seed_cli = typer.Typer(help="Seed data.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(seed_cli, name="seed")
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def _engine():
+    return make_engine(get_settings())
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    migrate.upgrade(_engine(), revision)
+    typer.echo(f"database at {revision}")
+
+
+def _load_seed(engine, seed_dir: Path) -> int:
+    seed = read_seed_dir(seed_dir)
+    with Session(engine) as session:
+        versions = svc.load_seed(
+            session=session, vocabulary=seed.vocabulary, documents=seed.documents
+        )
+    return len(versions)
+
+
+@seed_cli.command("load")
+def seed_load(
+    seed_dir: Annotated[
+        Path | None, typer.Option(help="Seed directory (default ROPA_SEED_DIR)")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option(help="Load even if the register already has services")
+    ] = False,
+) -> None:
+    """Load the vocabularies and the notice documents of the seed directory."""
+    engine = _engine()
+    migrate.upgrade(engine)
+    with Session(engine) as session:
+        if not force and not svc.is_empty(session=session):
+            raise _fail("The register already has services; use --force to load the seed again.")
+    try:
+        count = _load_seed(engine, seed_dir or get_settings().seed_dir)
+    except DocumentFileError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"loaded {count} notices")
+
+
+@cli.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="A notice document, YAML or JSON")],
+) -> None:
+    """Import a notice document as its service's new published version (one transaction)."""
+    engine = _engine()
+    migrate.upgrade(engine)
+    try:
+        document = read_document(file)
+        with Session(engine) as session:
+            version = svc.import_document(session=session, document=document, author="cli import")
+    except DocumentFileError as exc:
+        raise _fail(str(exc)) from exc
+    except AppError as exc:
+        details = "".join(f"\n{file}: {e.pointer}: {e.detail}" for e in exc.errors or [])
+        raise _fail(f"{file}: {exc.detail}{details}") from exc
+    typer.echo(f"imported {version.service_id} version {version.version}")
+
+
+@cli.command("export")
+def export(
+    service_id: str,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")
+    ] = None,
+    version: Annotated[
+        int | None, typer.Option(help="A version number (default: in effect today)")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="yaml or json")] = "yaml",
+) -> None:
+    """Write a service's published notice document."""
+    import yaml
+
+    engine = _engine()
+    try:
+        with Session(engine) as session:
+            row = svc.resolve_version(session=session, service_id=service_id, version=version)
+            document = svc.export_document(session=session, version=row)
+    except AppError as exc:
+        raise _fail(str(exc.detail)) from exc
+    data = document.model_dump(mode="json", exclude_none=True)
+    if fmt == "json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "yaml":
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    else:
+        raise _fail("--format must be yaml or json", 2)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@cli.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1,
+    seed: Annotated[bool, typer.Option(help="Load the seed if the register is empty")] = True,
+) -> None:
+    """Migrate, load the seed if the database is empty, and run the HTTP service."""
+    import uvicorn
+
+    settings = get_settings()
+    engine = make_engine(settings)
+    migrate.upgrade(engine)
+    with Session(engine) as session:
+        empty = svc.is_empty(session=session)
+    if seed and empty:
+        try:
+            typer.echo(f"loaded {_load_seed(engine, settings.seed_dir)} seed notices", err=True)
+        except DocumentFileError as exc:
+            raise _fail(str(exc)) from exc
+    engine.dispose()
+    uvicorn.run(
+        "app.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=settings.access_log,
+        proxy_headers=True,
+    )
+
+
+@cli.command("export-ropa")
+def export_ropa(
+    fmt: Annotated[str, typer.Option("--format", help="json, csv or jsonld")] = "json",
+    controller: Annotated[str | None, typer.Option(help="Only this controller")] = None,
+    service: Annotated[str | None, typer.Option(help="Only this service")] = None,
+    at: Annotated[
+        str | None, typer.Option(help="The register as it stood on YYYY-MM-DD (default today)")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")
+    ] = None,
+    bom: Annotated[bool, typer.Option(help="CSV: start with a UTF-8 byte-order mark")] = False,
+    base_url: Annotated[
+        str, typer.Option(help="The service's public address, for JSON-LD identifiers")
+    ] = "http://localhost:8000",
+) -> None:
+    """Write the ROPA (one row per processing activity), as GET /v1/ropa does."""
+    from datetime import date
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from app.exports.ropa import chunks, open_export
+
+    if fmt not in ("json", "csv", "jsonld"):
+        raise _fail("--format must be json, csv or jsonld", 2)
+    try:
+        when = date.fromisoformat(at) if at else date.today()
+    except ValueError as exc:
+        raise _fail("--at must be a date, YYYY-MM-DD", 2) from exc
+    engine = _engine()
+    with engine.connect() as conn:
+        try:
+            export = open_export(conn, at=when, controller=controller, service=service)
+        except AppError as exc:
+            hint = f" (did you mean: {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
+            raise _fail(f"{exc.detail}{hint}") from exc
+        if output is None:
+            for chunk in chunks(export, export.batches(conn), fmt=fmt, bom=bom, base=base_url):
+                sys.stdout.buffer.write(chunk)
+            sys.stdout.flush()
+            return
+        columns = (*Progress.get_default_columns()[:1], BarColumn(), MofNCompleteColumn())
+        with (
+            output.open("wb") as out,
+            Progress(*columns, TimeRemainingColumn(), console=Console(stderr=True)) as bar,
+        ):
+            task = bar.add_task("activities", total=export.total)
+            for chunk in chunks(
+                export,
+                export.batches(conn),
+                fmt=fmt,
+                bom=bom,
+                base=base_url,
+                progress=lambda n: bar.advance(task, n),
+            ):
+                out.write(chunk)
+    typer.echo(f"wrote {export.total} activities to {output}", err=True)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,29 @@
+"""The one Settings class. Every value can be set with a ``ROPA_`` environment variable."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ROPA_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./ropa.db"
+    seed_dir: Path = PROJECT_ROOT / "seed"
+    #: Seconds to wait for a database connection before answering 503.
+    db_connect_timeout: int = 3
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+    #: Rendered/serialised published versions kept in memory (they never change).
+    cache_entries: int = 2048
+    access_log: bool = False
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

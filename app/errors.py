@@ -1,0 +1,192 @@
+"""One error hierarchy, rendered as RFC 9457 ``application/problem+json``.
+
+Each problem has a stable ``type`` (a URN that clients may switch on), a ``title`` that does not
+vary per occurrence, and a ``detail`` for this occurrence. Validation problems list every failing
+field in ``errors``. Unexpected exceptions are not caught here: they are bugs and stay 500s.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_PREFIX = "urn:ropa:problem:"
+
+
+class FieldError(BaseModel):
+    pointer: str = Field(description="JSON pointer to the field, or the query parameter name")
+    detail: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = Field(examples=[f"{TYPE_PREFIX}not-found"])
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+    suggestions: list[str] | None = None
+
+
+class AppError(Exception):
+    status = 500
+    slug = "internal"
+    title = "Internal error"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: list[FieldError] | None = None,
+        suggestions: list[str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.errors = errors
+        self.suggestions = suggestions
+        self.headers = headers or {}
+
+    def problem(self, instance: str | None = None) -> Problem:
+        return Problem(
+            type=TYPE_PREFIX + self.slug,
+            title=self.title,
+            status=self.status,
+            detail=self.detail,
+            instance=instance,
+            errors=self.errors,
+            suggestions=self.suggestions,
+        )
+
+
+class NotFound(AppError):
+    status = 404
+    slug = "not-found"
+    title = "Not found"
+
+
+class InvalidQuery(AppError):
+    status = 422
+    slug = "validation-error"
+    title = "The request is not valid"
+
+
+class InvalidDocument(AppError):
+    status = 422
+    slug = "invalid-document"
+    title = "The notice document is not valid"
+
+
+class NotAcceptable(AppError):
+    status = 406
+    slug = "not-acceptable"
+    title = "No acceptable representation"
+
+
+class Conflict(AppError):
+    status = 409
+    slug = "conflict"
+    title = "Conflict with the current state"
+
+
+class ServiceUnavailable(AppError):
+    status = 503
+    slug = "unavailable"
+    title = "The database is unavailable"
+
+
+def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        jsonable_encoder(problem, exclude_none=True),
+        status_code=problem.status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` entry for a route: each status as problem+json."""
+    descriptions = {
+        304: "Not modified (the `If-None-Match` ETag matches)",
+        404: "Not found",
+        406: "No acceptable representation",
+        409: "Conflict",
+        422: "Invalid request: each failing parameter or field is listed",
+        503: "The database is unavailable; retry after the `Retry-After` seconds",
+    }
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        if status == 304:
+            out[status] = {"description": descriptions[status]}
+            continue
+        out[status] = {
+            "description": descriptions.get(status, "Problem"),
+            "content": {PROBLEM_JSON: {"schema": Problem.model_json_schema()}},
+        }
+    return out
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    if loc and loc[0] in ("query", "path", "header"):
+        return ".".join(str(p) for p in loc[1:]) or str(loc[0])
+    parts = loc[1:] if loc and loc[0] == "body" else loc
+    return "/" + "/".join(str(p) for p in parts)
+
+
+def install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+        return problem_response(exc.problem(request.url.path), exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            FieldError(pointer=_location(tuple(e["loc"])), detail=e["msg"]) for e in exc.errors()
+        ]
+        names = ", ".join(sorted({e.pointer for e in errors}))
+        error = InvalidQuery(f"Invalid value for: {names}", errors=errors)
+        return problem_response(error.problem(request.url.path))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        problem = Problem(
+            type=TYPE_PREFIX + slug,
+            title=str(exc.detail) if exc.status_code != 404 else "Not found",
+            status=exc.status_code,
+            detail=str(exc.detail),
+            instance=request.url.path,
+        )
+        return problem_response(problem, dict(exc.headers or {}))
+
+    @app.exception_handler(OperationalError)
+    async def _db_down(request: Request, exc: OperationalError) -> JSONResponse:
+        # A connection-level failure (database unreachable) is a 503, not a bug.
+        if not exc.connection_invalidated and not _is_connection_error(exc):
+            raise exc
+        error = ServiceUnavailable("The database cannot be reached; try again shortly.")
+        return problem_response(error.problem(request.url.path), {"Retry-After": "5"})
+
+
+def _is_connection_error(exc: DBAPIError) -> bool:
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    return any(
+        marker in text
+        for marker in (
+            "connection",
+            "could not connect",
+            "server closed",
+            "timeout",
+            "unable to open",
+        )
+    )

@@ -1,0 +1,939 @@
+"""The ROPA export: the register as one row per processing activity, streamed.
+
+Rows come from the public notice versions in effect on a date (the register as it stood then),
+read in batches of :data:`BATCH_SIZE` activities with Core queries (one per linked table per
+batch, no ORM objects), turned into rows by pure functions and written out batch by batch, so
+memory stays flat however large the register is. Three formats share the same rows:
+
+``csv``
+    RFC 4180 (CRLF, minimal quoting), UTF-8, optionally with a byte-order mark for Excel. The
+    header is the identifier columns, then the columns of the ICO "Documentation template for
+    controllers" in its order (:data:`ICO_COLUMNS`), then ``Missing required items``.
+    Multi-valued cells are joined with ``"; "``. A cell starting with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return is prefixed with ``'`` so a spreadsheet does not run it
+    as a formula.
+``json``
+    ``{"at", "filters", "columns", "controllers", "rows", "row_count"}``: the controller block
+    (contact details, DPO, representative) then the same rows as objects keyed by the column
+    keys; multi-valued cells are lists, empty cells ``null`` or ``[]``.
+``jsonld``
+    The register as W3C DPV: each activity a ``dpv:Process``; the ``@context`` is the file
+    shipped with the project (``app/exports/context/ropa-v1.jsonld``), served at
+    :data:`CONTEXT_PATH`.
+
+Decisions where the ICO template and the register do not line up one to one:
+
+- *Controller of a row*: the controller asked for (``controller=``), otherwise the service's
+  first controller; the other controllers of a joint service fill "Name and contact details of
+  joint controller".
+- *Business function*: the activity's ``business_function``, else the service's name.
+- *Retention schedule*: each rule as ``P6Y from case closure (adults)`` when it has a duration,
+  else the rule's text as written.
+- *Location of personal data*: the systems the activity names (MOSAIC, Liquid Logic ...).
+- *DPA 2018 Schedule 1 condition*: Art 10 (when cited) and the Schedule 1 conditions.
+  *GDPR Article 6 lawful basis* of that section repeats the Art 6 bases when the section
+  applies (special category or criminal offence data, or a Schedule 1 condition).
+- Columns the register holds no data for (processor contracts, legitimate interests
+  assessments, consent records, DPIAs, breaches, policy documents) are present and empty.
+- *Missing required items* (:func:`missing_items`): the Art 30(1) / DPA 2018 Sch 1 para 41
+  items the row lacks: purposes; categories of individuals; categories of personal data;
+  categories of recipients; retention period (no rule gives a duration or a criterion: a rule
+  "per corporate schedule" or "unspecified" without a duration does not count); Article 6
+  lawful basis; Article 9 condition (special category data); Schedule 1 condition (an Art 9
+  condition that needs one, or criminal offence data); DPO contact (the row's controller has
+  none); security measures (the notice has no security statement).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from difflib import get_close_matches
+from typing import Any, Literal, NamedTuple
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from app.errors import FieldError, InvalidQuery
+from app.register.service import version_in_effect_clause
+from app.sharing.service import DbRow, VocabIndex, load_vocab_index, statute_ref, table
+
+BATCH_SIZE = 500
+CONTEXT_PATH = "/contexts/ropa-v1.jsonld"
+Format = Literal["csv", "json", "jsonld"]
+MEDIA_TYPES: dict[str, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "jsonld": "application/ld+json",
+}
+EXTENSIONS: dict[str, str] = {"csv": "csv", "json": "json", "jsonld": "jsonld"}
+SEPARATOR = "; "
+Progress = Callable[[int], None]
+
+
+class Column(NamedTuple):
+    key: str
+    label: str
+    ico: int | None = None
+    multi: bool = False
+
+
+IDENTIFIER_COLUMNS: tuple[Column, ...] = (
+    Column("controller_gss_code", "Controller GSS code"),
+    Column("controller_name", "Controller name"),
+    Column("service_id", "Service ID"),
+    Column("activity_id", "Activity ID"),
+    Column("activity_name", "Activity name"),
+    Column("notice_version", "Notice version"),
+    Column("effective_from", "Effective from"),
+)
+
+#: The ICO documentation template for controllers, in its order (standards.md section 1.3).
+ICO_COLUMNS: tuple[Column, ...] = (
+    Column("business_function", "Business function", 1),
+    Column("purposes", "Purpose of processing", 2, True),
+    Column(
+        "joint_controllers", "Name and contact details of joint controller (if applicable)", 3, True
+    ),
+    Column("data_subjects", "Categories of individuals", 4, True),
+    Column("data_categories", "Categories of personal data", 5, True),
+    Column("recipients", "Categories of recipients", 6, True),
+    Column("processor_contract", "Link to contract with processor", 7),
+    Column(
+        "transfer_destinations",
+        "Names of third countries or international organisations that personal data are "
+        "transferred to (if applicable)",
+        8,
+        True,
+    ),
+    Column(
+        "transfer_safeguards",
+        "Safeguards for exceptional transfers of personal data to third countries or "
+        "international organisations (if applicable)",
+        9,
+    ),
+    Column("retention", "Retention schedule (if possible)", 10, True),
+    Column(
+        "security_measures",
+        "General description of technical and organisational security measures (if possible)",
+        11,
+    ),
+    Column("art6_basis", "Article 6 lawful basis for processing personal data", 12, True),
+    Column("art9_condition", "Article 9 condition for processing special category data", 13, True),
+    Column(
+        "legitimate_interests", "Legitimate interests for the processing (if applicable)", 14, True
+    ),
+    Column("lia_link", "Link to record of legitimate interests assessment (if applicable)", 15),
+    Column("rights", "Rights available to individuals", 16, True),
+    Column(
+        "automated_decision_making",
+        "Existence of automated decision-making, including profiling (if applicable)",
+        17,
+    ),
+    Column("sources", "The source of the personal data (if applicable)", 18, True),
+    Column("consent_record_link", "Link to record of consent", 19),
+    Column("data_location", "Location of personal data", 20, True),
+    Column("dpia_required", "Data Protection Impact Assessment required?", 21),
+    Column("dpia_progress", "Data Protection Impact Assessment progress", 22),
+    Column("dpia_link", "Link to Data Protection Impact Assessment", 23),
+    Column("breach_occurred", "Has a personal data breach occurred?", 24),
+    Column("breach_link", "Link to record of personal data breach", 25),
+    Column(
+        "schedule1_condition",
+        "Data Protection Act 2018 Schedule 1 Condition for processing",
+        26,
+        True,
+    ),
+    Column("schedule1_art6_basis", "GDPR Article 6 lawful basis for processing", 27, True),
+    Column("retention_policy_link", "Link to retention and erasure policy document", 28),
+    Column(
+        "retained_per_policy",
+        "Is personal data retained and erased in accordance with the policy document?",
+        29,
+    ),
+    Column(
+        "policy_deviation_reasons",
+        "Reasons for not adhering to policy document (if applicable)",
+        30,
+    ),
+)
+MISSING_COLUMN = Column("missing_required_items", "Missing required items", None, True)
+COLUMNS: tuple[Column, ...] = (*IDENTIFIER_COLUMNS, *ICO_COLUMNS, MISSING_COLUMN)
+HEADER: list[str] = [c.label for c in COLUMNS]
+
+RIGHT_LABELS: dict[str, str] = {
+    "be_informed": "Right to be informed",
+    "access": "Right of access",
+    "rectification": "Right to rectification",
+    "erasure": "Right to erasure",
+    "restriction": "Right to restrict processing",
+    "objection": "Right to object",
+    "portability": "Right to data portability",
+    "automated_decisions": "Rights related to automated decision-making including profiling",
+    "withdraw_consent": "Right to withdraw consent",
+    "complain": "Right to complain to the Information Commissioner",
+}
+TRIGGER_WORDS: dict[str, str] = {
+    "case_closure": "from case closure",
+    "date_of_birth": "from date of birth",
+    "last_contact": "from last contact",
+    "end_of_service": "from the end of the service",
+    "collection": "from collection",
+    "corporate_schedule": "under the corporate retention schedule",
+    "unspecified": "",
+}
+#: Rules that give no period and no criterion by themselves.
+VAGUE_TRIGGERS = frozenset({"corporate_schedule", "unspecified"})
+LEGITIMATE_INTEREST_BASES = frozenset({"art6-1-f", "art6-1-ea"})
+
+
+# --- what is read from the database ----------------------------------------------------------
+
+
+@dataclass(slots=True)
+class VersionInfo:
+    """A notice version in effect, with what its rows share."""
+
+    id: int
+    service_id: str
+    service_name: str
+    version: int
+    effective_from: date | None
+    security: str | None
+    controllers: list[str] = field(default_factory=list)
+    controller: str | None = None
+    rights: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+@dataclass(slots=True)
+class ActivityRecord:
+    """One processing activity with everything a row needs (slugs, resolved when written)."""
+
+    id: int
+    slug: str
+    name: str
+    business_function: str | None
+    consent_dependent: bool
+    transfers: dict[str, Any] | None
+    adm_used: bool | None
+    adm_text: str | None
+    version: VersionInfo
+    purposes: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    sources: list[tuple[str, str | None]] = field(default_factory=list)
+    recipients: list[tuple[str, str | None]] = field(default_factory=list)
+    bases: list[tuple[str, str | None]] = field(default_factory=list)
+    statutes: list[tuple[str, str | None, list[str], str]] = field(default_factory=list)
+    retention: list[tuple[str, str | None, str, str]] = field(default_factory=list)
+    systems: list[str] = field(default_factory=list)
+
+    @property
+    def public_id(self) -> str:
+        return f"{self.version.service_id}.{self.slug}"
+
+
+def _unknown_filter(parameter: str, value: str, known: Sequence[str]) -> InvalidQuery:
+    return InvalidQuery(
+        f"Unknown {parameter} '{value}'",
+        errors=[FieldError(pointer=parameter, detail=f"'{value}' is not a known {parameter}")],
+        suggestions=get_close_matches(value, list(known), n=5, cutoff=0.5),
+    )
+
+
+class RopaExport:
+    """The register in effect on ``at`` (optionally one controller's or one service's).
+
+    Construction validates the filters (422 naming the parameter) and reads the versions in
+    effect, which are few (one per service); :meth:`batches` then reads the activities.
+    """
+
+    def __init__(
+        self,
+        *,
+        conn: Connection,
+        vocab: VocabIndex,
+        at: date,
+        controller: str | None = None,
+        service: str | None = None,
+    ) -> None:
+        self.vocab = vocab
+        self.at = at
+        self.controller = controller
+        self.service = service
+        ctl, svc, sc = table("controller"), table("service"), table("service_controller")
+        self.controllers: dict[str, DbRow] = {
+            r.id: r for r in conn.execute(select(ctl).order_by(ctl.c.id))
+        }
+        if controller is not None and controller not in self.controllers:
+            raise _unknown_filter("controller", controller, list(self.controllers))
+        if (
+            service is not None
+            and conn.execute(select(svc.c.id).where(svc.c.id == service)).first() is None
+        ):
+            known = [r[0] for r in conn.execute(select(svc.c.id))]
+            raise _unknown_filter("service", service, known)
+
+        nv = table("notice_version")
+        in_effect = select(nv.c.id).where(version_in_effect_clause(at))
+        if service is not None:
+            in_effect = in_effect.where(nv.c.service_id == service)
+        if controller is not None:
+            in_effect = in_effect.where(
+                nv.c.service_id.in_(select(sc.c.service_id).where(sc.c.controller_id == controller))
+            )
+        ids = in_effect.scalar_subquery()
+        versions = {
+            r.id: VersionInfo(
+                id=r.id,
+                service_id=r.service_id,
+                service_name=r.name,
+                version=r.version,
+                effective_from=r.effective_from,
+                security=r.security,
+            )
+            for r in conn.execute(
+                select(
+                    nv.c.id,
+                    nv.c.service_id,
+                    svc.c.name,
+                    nv.c.version,
+                    nv.c.effective_from,
+                    nv.c.security,
+                )
+                .join_from(nv, svc, svc.c.id == nv.c.service_id)
+                .where(nv.c.id.in_(ids))
+            )
+        }
+        by_service = {v.service_id: v for v in versions.values()}
+        for service_id, controller_id in conn.execute(
+            select(sc.c.service_id, sc.c.controller_id).order_by(sc.c.service_id, sc.c.position)
+        ):
+            found = by_service.get(service_id)
+            if found is not None:
+                found.controllers.append(controller_id)
+        for v in versions.values():
+            lead = v.controllers[0] if v.controllers else None
+            v.controller = controller if controller in v.controllers else lead
+        nr, act = table("notice_right"), table("activity")
+        for version_id, right in conn.execute(
+            select(nr.c.notice_version_id, nr.c.right)
+            .where(nr.c.notice_version_id.in_(ids))
+            .order_by(nr.c.notice_version_id, nr.c.position)
+        ):
+            versions[version_id].rights.append(right)
+        for version_id, count in conn.execute(
+            select(act.c.notice_version_id, func.count())
+            .where(act.c.notice_version_id.in_(ids))
+            .group_by(act.c.notice_version_id)
+        ):
+            versions[version_id].count = count
+        self.versions: list[VersionInfo] = sorted(
+            versions.values(), key=lambda v: (v.controller or "", v.service_id)
+        )
+        self.total = sum(v.count for v in self.versions)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def filename(self, fmt: str) -> str:
+        scope = self.controller or self.service or "all"
+        return f"ropa-{scope}-{self.at.isoformat()}.{EXTENSIONS[fmt]}"
+
+    def batches(self, conn: Connection, size: int = BATCH_SIZE) -> Iterator[list[ActivityRecord]]:
+        """The activities, in (controller, service, position) order, ``size`` at a time."""
+        act = table("activity")
+        columns = (
+            act.c.id,
+            act.c.notice_version_id,
+            act.c.slug,
+            act.c.name,
+            act.c.business_function,
+            act.c.consent_dependent,
+            act.c.transfers,
+            act.c.adm_used,
+            act.c.adm_text,
+            act.c.position,
+        )
+        pending: list[VersionInfo] = []
+        pending_count = 0
+
+        def flush() -> Iterator[list[ActivityRecord]]:
+            order = {v.id: i for i, v in enumerate(pending)}
+            rows = sorted(
+                conn.execute(
+                    select(*columns).where(act.c.notice_version_id.in_(list(order)))
+                ).all(),
+                key=lambda r: (order[r.notice_version_id], r.position, r.id),
+            )
+            if rows:
+                yield self._records(conn, rows)
+
+        for version in self.versions:
+            if version.count == 0:
+                continue
+            if version.count > size:
+                if pending:
+                    yield from flush()
+                    pending, pending_count = [], 0
+                last: tuple[int, int] | None = None
+                while True:
+                    query = select(*columns).where(act.c.notice_version_id == version.id)
+                    if last is not None:
+                        query = query.where(
+                            or_(
+                                act.c.position > last[0],
+                                and_(act.c.position == last[0], act.c.id > last[1]),
+                            )
+                        )
+                    rows = conn.execute(query.order_by(act.c.position, act.c.id).limit(size)).all()
+                    if not rows:
+                        break
+                    yield self._records(conn, rows)
+                    last = (rows[-1].position, rows[-1].id)
+                continue
+            if pending and pending_count + version.count > size:
+                yield from flush()
+                pending, pending_count = [], 0
+            pending.append(version)
+            pending_count += version.count
+        if pending:
+            yield from flush()
+
+    def _records(self, conn: Connection, rows: Sequence[DbRow]) -> list[ActivityRecord]:
+        by_version = {v.id: v for v in self.versions}
+        records = {
+            r.id: ActivityRecord(
+                id=r.id,
+                slug=r.slug,
+                name=r.name,
+                business_function=r.business_function,
+                consent_dependent=bool(r.consent_dependent),
+                transfers=r.transfers,
+                adm_used=r.adm_used,
+                adm_text=r.adm_text,
+                version=by_version[r.notice_version_id],
+            )
+            for r in rows
+        }
+        ids = list(records)
+
+        def each(name: str, *cols: str) -> Iterator[DbRow]:
+            t = table(name)
+            yield from conn.execute(
+                select(t.c.activity_id, *(t.c[c] for c in cols))
+                .where(t.c.activity_id.in_(ids))
+                .order_by(t.c.activity_id, t.c.position)
+            )
+
+        for r in each("activity_purpose", "text"):
+            records[r.activity_id].purposes.append(r.text)
+        for r in each("activity_data_subject", "subject"):
+            records[r.activity_id].subjects.append(r.subject)
+        for r in each("activity_data_category", "category"):
+            records[r.activity_id].categories.append(r.category)
+        for r in each("party_link", "role", "party", "condition"):
+            links = records[r.activity_id].sources if r.role == "source" else None
+            if links is None:
+                links = records[r.activity_id].recipients
+            links.append((r.party, r.condition))
+        for r in each("activity_basis", "basis", "as_written"):
+            records[r.activity_id].bases.append((r.basis, r.as_written))
+        for r in each("statute_citation", "cited_as", "statute", "provisions", "kind_as_cited"):
+            records[r.activity_id].statutes.append(
+                (r.cited_as, r.statute, list(r.provisions or []), r.kind_as_cited)
+            )
+        for r in each("retention_rule", "trigger", "duration", "applies_to", "text"):
+            records[r.activity_id].retention.append((r.trigger, r.duration, r.applies_to, r.text))
+        for r in each("activity_system", "name"):
+            records[r.activity_id].systems.append(r.name)
+        return [records[r.id] for r in rows]
+
+
+# --- rows (pure) -----------------------------------------------------------------------------
+
+
+def _basis_label(vocab: VocabIndex, slug: str) -> str:
+    term = vocab.bases.get(slug)
+    return f"{term.code} {term.name}" if term else slug
+
+
+def _article(vocab: VocabIndex, slug: str) -> str:
+    term = vocab.bases.get(slug)
+    return term.article if term else "6"
+
+
+def _party_label(vocab: VocabIndex, slug: str, condition: str | None) -> str:
+    name = vocab.party_name(slug)
+    return f"{name} ({condition})" if condition else name
+
+
+def retention_label(trigger: str, duration: str | None, applies_to: str, text: str) -> str:
+    """``P6Y from case closure (adults)``, or the rule as written when it has no duration."""
+    if not duration:
+        return text
+    words = TRIGGER_WORDS.get(trigger, "")
+    label = f"{duration} {words}".rstrip()
+    return f"{label} ({applies_to})" if applies_to != "all" else label
+
+
+def _contact(row: DbRow) -> str:
+    """A joint controller's name and contact details, on one line."""
+    parts = []
+    if row.dpo_email:
+        parts.append(f"DPO {row.dpo_email}")
+    phone = row.dpo_phone or row.phone
+    if phone:
+        parts.append(phone)
+    if row.address:
+        parts.append(" ".join(row.address.split()))
+    return f"{row.name} ({', '.join(parts)})" if parts else row.name
+
+
+def has_dpo_contact(row: DbRow | None) -> bool:
+    return row is not None and any((row.dpo_email, row.dpo_phone, row.dpo_address, row.dpo_url))
+
+
+def missing_items(record: ActivityRecord, vocab: VocabIndex, controller: DbRow | None) -> list[str]:
+    """The required items (Art 30(1), DPA 2018 Sch 1 para 41) the record does not give."""
+    kinds = {vocab.category_kind(c) for c in record.categories}
+    articles = [_article(vocab, slug) for slug, _ in record.bases]
+    art9 = [slug for slug, _ in record.bases if _article(vocab, slug) == "9"]
+    missing = []
+    if not record.purposes:
+        missing.append("purposes")
+    if not record.subjects:
+        missing.append("categories of individuals")
+    if not record.categories:
+        missing.append("categories of personal data")
+    if not record.recipients:
+        missing.append("categories of recipients")
+    if not any(
+        duration or trigger not in VAGUE_TRIGGERS for trigger, duration, _, _ in record.retention
+    ):
+        missing.append("retention period")
+    if "6" not in articles:
+        missing.append("Article 6 lawful basis")
+    if "special_category" in kinds and not art9:
+        missing.append("Article 9 condition")
+    needs_schedule1 = "criminal_offence" in kinds or any(
+        (term := vocab.bases.get(slug)) is not None and term.requires_schedule1_part
+        for slug in art9
+    )
+    if needs_schedule1 and "sch1" not in articles:
+        missing.append("Schedule 1 condition")
+    if not has_dpo_contact(controller):
+        missing.append("DPO contact")
+    if not record.version.security:
+        missing.append("security measures")
+    return missing
+
+
+def build_row(
+    record: ActivityRecord, vocab: VocabIndex, controllers: dict[str, DbRow]
+) -> dict[str, Any]:
+    """One ROPA row, keyed by column key, in column order; lists for multi-valued cells."""
+    v = record.version
+    controller = controllers.get(v.controller) if v.controller else None
+    by_article: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for slug, as_written in record.bases:
+        by_article[_article(vocab, slug)].append((slug, as_written))
+    art6 = [_basis_label(vocab, s) for s, _ in by_article["6"]]
+    kinds = {vocab.category_kind(c) for c in record.categories}
+    schedule1 = [_basis_label(vocab, s) for s, _ in by_article["10"] + by_article["sch1"]]
+    section_applies = bool(kinds & {"special_category", "criminal_offence"} or by_article["sch1"])
+    transfers = record.transfers or {}
+    occurs = transfers.get("occurs")
+    if occurs == "no":
+        destinations = ["None"]
+    else:
+        destinations = list(transfers.get("destinations") or [])
+        if occurs and not destinations and transfers.get("text"):
+            destinations = [transfers["text"]]
+    if record.adm_used is None:
+        adm = None
+    else:
+        adm = ("Yes" if record.adm_used else "No") + (
+            f": {record.adm_text}" if record.adm_text else ""
+        )
+    return {
+        "controller_gss_code": controller.gss_code if controller else None,
+        "controller_name": controller.name if controller else None,
+        "service_id": v.service_id,
+        "activity_id": record.public_id,
+        "activity_name": record.name,
+        "notice_version": v.version,
+        "effective_from": v.effective_from.isoformat() if v.effective_from else None,
+        "business_function": record.business_function or v.service_name,
+        "purposes": list(record.purposes),
+        "joint_controllers": [
+            _contact(controllers[c])
+            for c in v.controllers
+            if c != v.controller and c in controllers
+        ],
+        "data_subjects": [vocab.subject_name(s) for s in record.subjects],
+        "data_categories": list(dict.fromkeys(vocab.category_name(c) for c in record.categories)),
+        "recipients": list(
+            dict.fromkeys(_party_label(vocab, p, cond) for p, cond in record.recipients)
+        ),
+        "processor_contract": None,
+        "transfer_destinations": destinations,
+        "transfer_safeguards": transfers.get("safeguards"),
+        "retention": [retention_label(*rule) for rule in record.retention],
+        "security_measures": v.security,
+        "art6_basis": art6,
+        "art9_condition": [_basis_label(vocab, s) for s, _ in by_article["9"]],
+        "legitimate_interests": [
+            aw or _basis_label(vocab, s)
+            for s, aw in by_article["6"]
+            if s in LEGITIMATE_INTEREST_BASES
+        ],
+        "lia_link": None,
+        "rights": [RIGHT_LABELS.get(r, r) for r in v.rights],
+        "automated_decision_making": adm,
+        "sources": list(dict.fromkeys(_party_label(vocab, p, cond) for p, cond in record.sources)),
+        "consent_record_link": None,
+        "data_location": list(record.systems),
+        "dpia_required": None,
+        "dpia_progress": None,
+        "dpia_link": None,
+        "breach_occurred": None,
+        "breach_link": None,
+        "schedule1_condition": schedule1,
+        "schedule1_art6_basis": art6 if section_applies else [],
+        "retention_policy_link": None,
+        "retained_per_policy": None,
+        "policy_deviation_reasons": None,
+        "missing_required_items": missing_items(record, vocab, controller),
+    }
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula (OWASP CSV injection)."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
+def csv_cells(row: dict[str, Any]) -> list[str]:
+    cells = []
+    for value in row.values():
+        if value is None:
+            cells.append("")
+        elif isinstance(value, list):
+            cells.append(neutralise(SEPARATOR.join(value)))
+        elif isinstance(value, str):
+            cells.append(neutralise(value))
+        else:
+            cells.append(str(value))
+    return cells
+
+
+def controller_block(row: DbRow) -> dict[str, Any]:
+    """The controller's contact block (the top of the ICO template)."""
+    dpo = {
+        "name": row.dpo_name,
+        "role": row.dpo_role,
+        "email": row.dpo_email,
+        "telephone": row.dpo_phone,
+        "address": row.dpo_address,
+        "url": row.dpo_url,
+    }
+    return {
+        "id": row.id,
+        "name": row.name,
+        "gss_code": row.gss_code,
+        "register_code": row.register_code,
+        "address": row.address,
+        "telephone": row.phone,
+        "website": row.website,
+        "ico_registration_number": row.ico_registration_number,
+        "dpo": dpo if any(dpo.values()) else None,
+        "representative": None,
+    }
+
+
+# --- JSON-LD (W3C DPV) -----------------------------------------------------------------------
+
+RIGHT_TERMS: dict[str, str] = {
+    "be_informed": "eu-gdpr:A13",
+    "access": "eu-gdpr:A15",
+    "rectification": "eu-gdpr:A16",
+    "erasure": "eu-gdpr:A17",
+    "restriction": "eu-gdpr:A18",
+    "portability": "eu-gdpr:A20",
+    "objection": "eu-gdpr:A21",
+    "automated_decisions": "eu-gdpr:A22",
+    "withdraw_consent": "eu-gdpr:A7-3",
+    "complain": "eu-gdpr:A77",
+}
+APPLICABLE_LAW = [{"@id": "legal-gb:law-GDPR"}, {"@id": "legal-gb:law-DPA"}]
+
+
+def basis_term(vocab: VocabIndex, slug: str) -> str:
+    """The DPV term of a lawful basis; a ``ropa:`` term where DPV has none."""
+    term = vocab.bases.get(slug)
+    if term is None:
+        return f"ropa:LawfulBasis/{slug}"
+    if term.dpv:
+        return term.dpv
+    if term.article == "10":
+        return "ropa:A10"
+    if term.article == "sch1" and term.schedule1_paragraph:
+        return f"ropa:DPA2018-Sch1-Para{term.schedule1_paragraph}"
+    if slug.startswith("art6-"):
+        return "ropa:A" + slug.removeprefix("art")  # art6-1-ea -> ropa:A6-1-ea
+    return f"ropa:LawfulBasis/{slug}"
+
+
+def _compact(node: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in node.items() if v not in (None, [], "")}
+
+
+def _party_node(vocab: VocabIndex, slug: str, condition: str | None, kind: str) -> dict[str, Any]:
+    term = vocab.parties.get(slug)
+    types = [kind]
+    if term is not None and term.dpv and term.dpv != kind:
+        types.append(term.dpv)
+    return _compact(
+        {
+            "@type": types,
+            "dct:identifier": slug,
+            "dpv:hasName": vocab.party_name(slug),
+            "ropa:condition": condition,
+        }
+    )
+
+
+def _source_kind(vocab: VocabIndex, slug: str) -> str:
+    if slug == "data-subject":
+        return "dpv:DataSubjectDataSource"
+    if "council-services" in vocab.party_chain(slug):
+        return "dpv:DataControllerDataSource"
+    return "dpv:ThirdPartyDataSource"
+
+
+def controller_node(base: str, row: DbRow) -> dict[str, Any]:
+    dpo = _compact(
+        {
+            "@type": "dpv:DataProtectionOfficer",
+            "dpv:hasName": row.dpo_name or row.dpo_role,
+            "dpv:hasContact": [c for c in (row.dpo_email, row.dpo_phone, row.dpo_url) if c],
+            "dpv:hasAddress": row.dpo_address,
+        }
+    )
+    return _compact(
+        {
+            "@id": f"{base}/v1/controllers/{row.id}",
+            "@type": "dpv:DataController",
+            "dpv:hasName": row.name,
+            "dpv:hasIdentifier": [i for i in (row.gss_code, row.ico_registration_number) if i],
+            "dpv:hasAddress": row.address,
+            "dpv:hasContact": [c for c in (row.phone, row.website) if c],
+            "dpv:hasDataProtectionOfficer": dpo if len(dpo) > 1 else None,
+        }
+    )
+
+
+def process_node(
+    record: ActivityRecord, vocab: VocabIndex, controllers: dict[str, DbRow], base: str
+) -> dict[str, Any]:
+    """One activity as a ``dpv:Process``."""
+    v = record.version
+    controller = controllers.get(v.controller) if v.controller else None
+    subjects = [
+        (st.dpv if (st := vocab.subjects.get(s)) and st.dpv else f"ropa:DataSubject/{s}")
+        for s in record.subjects
+    ]
+    data = [
+        (ct.dpv if (ct := vocab.categories.get(c)) and ct.dpv else f"ropa:DataCategory/{c}")
+        for c in record.categories
+    ]
+    references: list[str] = []
+    for cited_as, statute, provisions, kind in record.statutes:
+        ref = statute_ref(vocab, cited_as, statute, provisions, kind)
+        references += [p.uri for p in ref.provisions if p.uri] or ([ref.uri] if ref.uri else [])
+    storage = []
+    for trigger, duration, applies_to, text in record.retention:
+        period: dict[str, Any] = {
+            "@type": "dpv:TemporalDuration" if duration else "dpv:IndeterminateDuration",
+            "ropa:trigger": trigger,
+            "ropa:appliesTo": applies_to,
+            "dct:description": text,
+        }
+        if duration:
+            period["rdf:value"] = {"@value": duration, "@type": "xsd:duration"}
+        storage.append({"@type": "dpv:StorageDuration", "dpv:hasDuration": period})
+    return _compact(
+        {
+            "@id": f"{base}/v1/activities/{record.public_id}",
+            "@type": "dpv:Process",
+            "dct:identifier": record.public_id,
+            "dct:title": record.name,
+            "dct:isPartOf": {
+                "@id": f"{base}/v1/services/{v.service_id}/notice?version={v.version}"
+            },
+            "ropa:noticeVersion": v.version,
+            "ropa:effectiveFrom": v.effective_from.isoformat() if v.effective_from else None,
+            "ropa:businessFunction": record.business_function,
+            "dpv:hasDataController": [{"@id": f"{base}/v1/controllers/{c}"} for c in v.controllers],
+            "dpv:hasPurpose": [
+                {"@type": "dpv:Purpose", "dct:description": p} for p in record.purposes
+            ],
+            "dpv:hasDataSubject": [{"@id": s} for s in dict.fromkeys(subjects)],
+            "dpv:hasPersonalData": [{"@id": d} for d in dict.fromkeys(data)],
+            "dpv:hasLegalBasis": [
+                {"@id": t} for t in dict.fromkeys(basis_term(vocab, s) for s, _ in record.bases)
+            ],
+            "dpv:hasRecipient": [
+                _party_node(vocab, p, cond, "dpv:Recipient") for p, cond in record.recipients
+            ],
+            "dpv:hasDataSource": [
+                _party_node(vocab, p, cond, _source_kind(vocab, p)) for p, cond in record.sources
+            ],
+            "dpv:hasStorageCondition": storage,
+            "dpv:hasApplicableLaw": APPLICABLE_LAW,
+            "dct:references": [{"@id": u} for u in dict.fromkeys(references)],
+            "dpv:hasRight": [
+                {"@id": RIGHT_TERMS[r]} for r in dict.fromkeys(v.rights) if r in RIGHT_TERMS
+            ],
+            "dpv:hasTechnicalOrganisationalMeasure": (
+                {"@type": "dpv:TechnicalOrganisationalMeasure", "dct:description": v.security}
+                if v.security
+                else None
+            ),
+            "ropa:consentDependent": record.consent_dependent,
+            "ropa:systems": list(record.systems),
+            "ropa:missingRequiredItems": missing_items(record, vocab, controller),
+        }
+    )
+
+
+# --- writers ---------------------------------------------------------------------------------
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def csv_chunks(
+    export: RopaExport,
+    batches: Iterable[list[ActivityRecord]],
+    *,
+    bom: bool = False,
+    progress: Progress | None = None,
+) -> Iterator[bytes]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    yield (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
+    for batch in batches:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(csv_cells(build_row(r, export.vocab, export.controllers)) for r in batch)
+        yield buffer.getvalue().encode("utf-8")
+        if progress:
+            progress(len(batch))
+
+
+def json_chunks(
+    export: RopaExport,
+    batches: Iterable[list[ActivityRecord]],
+    *,
+    progress: Progress | None = None,
+) -> Iterator[bytes]:
+    involved = sorted({c for v in export.versions for c in v.controllers})
+    head = {
+        "at": export.at.isoformat(),
+        "filters": {"controller": export.controller, "service": export.service},
+        "columns": [{"key": c.key, "label": c.label, "ico_column": c.ico} for c in COLUMNS],
+        "controllers": [
+            controller_block(export.controllers[c]) for c in involved if c in export.controllers
+        ],
+    }
+    yield (_dumps(head)[:-1] + ',"rows":[').encode("utf-8")
+    count = 0
+    for batch in batches:
+        rows = ",".join(_dumps(build_row(r, export.vocab, export.controllers)) for r in batch)
+        yield (("," if count else "") + rows).encode("utf-8")
+        count += len(batch)
+        if progress:
+            progress(len(batch))
+    yield f'],"row_count":{count}}}\n'.encode()
+
+
+def jsonld_chunks(
+    export: RopaExport,
+    batches: Iterable[list[ActivityRecord]],
+    *,
+    base: str,
+    progress: Progress | None = None,
+) -> Iterator[bytes]:
+    base = base.rstrip("/")
+    query = "&".join(
+        f"{k}={v}"
+        for k, v in (
+            ("controller", export.controller),
+            ("service", export.service),
+            ("at", export.at.isoformat()),
+        )
+        if v
+    )
+    record = {
+        "@id": f"{base}/v1/ropa?format=jsonld&{query}",
+        "@type": "dpv:RecordsOfActivities",
+        "dct:title": "Record of processing activities",
+        "ropa:asAt": export.at.isoformat(),
+        "dpv:hasApplicableLaw": APPLICABLE_LAW,
+    }
+    involved = sorted({c for v in export.versions for c in v.controllers})
+    nodes = [record] + [
+        controller_node(base, export.controllers[c]) for c in involved if c in export.controllers
+    ]
+    head = f'{{"@context":{_dumps(base + CONTEXT_PATH)},"@graph":['
+    yield (head + ",".join(_dumps(n) for n in nodes)).encode("utf-8")
+    for batch in batches:
+        body = ",".join(
+            _dumps(process_node(r, export.vocab, export.controllers, base)) for r in batch
+        )
+        yield ("," + body).encode("utf-8")
+        if progress:
+            progress(len(batch))
+    yield b"]}\n"
+
+
+def chunks(
+    export: RopaExport,
+    batches: Iterable[list[ActivityRecord]],
+    *,
+    fmt: str,
+    bom: bool = False,
+    base: str = "",
+    progress: Progress | None = None,
+) -> Iterator[bytes]:
+    """The export's bytes in the given format, one chunk per batch."""
+    if fmt == "csv":
+        return csv_chunks(export, batches, bom=bom, progress=progress)
+    if fmt == "json":
+        return json_chunks(export, batches, progress=progress)
+    if fmt == "jsonld":
+        return jsonld_chunks(export, batches, base=base, progress=progress)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def open_export(
+    conn: Connection,
+    *,
+    at: date,
+    controller: str | None = None,
+    service: str | None = None,
+) -> RopaExport:
+    """An export outside a request (the CLI): reads the vocabularies itself."""
+    return RopaExport(
+        conn=conn, vocab=load_vocab_index(conn), at=at, controller=controller, service=service
+    )

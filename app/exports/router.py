@@ -1,0 +1,114 @@
+"""The ROPA export for auditors (``GET /v1/ropa``) and the JSON-LD context it refers to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path as FilePath
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from sqlmodel import Session
+
+from app.cache import conditional_response, representation
+from app.db import get_session
+from app.errors import NotFound, problem_responses
+from app.exports.ropa import CONTEXT_PATH, MEDIA_TYPES, RopaExport, chunks
+from app.sharing.service import cached_vocab
+
+router = APIRouter(tags=["exports"])
+
+SessionDep = Annotated[Session, Depends(get_session)]
+_SLUG = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
+CONTEXT_DIR = FilePath(__file__).resolve().parent / "context"
+CONTEXTS = {
+    p.name: representation(p.read_bytes(), "application/ld+json")
+    for p in CONTEXT_DIR.glob("*.jsonld")
+}
+
+_EXPORT_CONTENT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The register, one row per processing activity, streamed",
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "text/csv": {"schema": {"type": "string"}},
+            "application/ld+json": {"schema": {"type": "object"}},
+        },
+    }
+}
+
+
+@router.get(
+    "/v1/ropa",
+    response_class=StreamingResponse,
+    responses={**_EXPORT_CONTENT, **problem_responses(422, 503)},
+    summary="The record of processing activities (ICO template columns), streamed",
+    description="One row per processing activity of the published notices in effect on `at` "
+    "(default today): identifiers, then the columns of the ICO documentation template for "
+    "controllers in order, then the required items the row is missing. Incomplete records are "
+    "included. `csv` is RFC 4180 (`bom=true` adds a UTF-8 byte-order mark for Excel; cells "
+    "that a spreadsheet would run as formulas are prefixed with `'`); `json` adds the "
+    "controller block; `jsonld` is W3C DPV with the context at "
+    f"`{CONTEXT_PATH}`.",
+)
+def export_ropa(
+    request: Request,
+    session: SessionDep,
+    fmt: Annotated[
+        Literal["json", "csv", "jsonld"], Query(alias="format", description="Output format")
+    ] = "json",
+    controller: Annotated[
+        str | None, Query(max_length=120, pattern=_SLUG, description="Only this controller")
+    ] = None,
+    service: Annotated[
+        str | None, Query(max_length=120, pattern=_SLUG, description="Only this service")
+    ] = None,
+    at: Annotated[
+        date | None,
+        Query(description="The register as it stood on this date (YYYY-MM-DD); default today"),
+    ] = None,
+    bom: Annotated[
+        bool, Query(description="CSV only: start with a UTF-8 byte-order mark (for Excel)")
+    ] = False,
+) -> StreamingResponse:
+    export = RopaExport(
+        conn=session.connection(),
+        vocab=cached_vocab(request.app.state, session),
+        at=at or date.today(),
+        controller=controller,
+        service=service,
+    )
+    engine = request.app.state.engine
+    base = str(request.base_url).rstrip("/")
+
+    def body() -> Iterator[bytes]:
+        # The request's session is released once the route returns; stream from our own.
+        with engine.connect() as conn:
+            yield from chunks(export, export.batches(conn), fmt=fmt, bom=bom, base=base)
+
+    return StreamingResponse(
+        body(),
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{export.filename(fmt)}"'},
+    )
+
+
+@router.get(
+    "/contexts/{name}",
+    responses={
+        200: {"content": {"application/ld+json": {"schema": {"type": "object"}}}},
+        **problem_responses(304, 404, 422),
+    },
+    summary="A JSON-LD context of the exports",
+    description="`ropa-v1.jsonld`: the prefixes (DPV, DPV-PD, eu-gdpr, legal-gb) and the "
+    "`ropa:` local terms used by `GET /v1/ropa?format=jsonld`.",
+)
+def get_context(
+    request: Request,
+    name: Annotated[str, Path(max_length=60, pattern=r"^[a-z0-9][a-z0-9.-]*\.jsonld$")],
+) -> Response:
+    rep = CONTEXTS.get(name)
+    if rep is None:
+        raise NotFound(f"No context '{name}'")
+    return conditional_response(request, rep, cache_control="public, max-age=86400")

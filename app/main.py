@@ -1,0 +1,48 @@
+"""The application: wires settings, the database engine, routers and error handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app import health
+from app.cache import BytesCache
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.errors import install_handlers
+from app.exports import router as exports
+from app.register import router as register
+from app.sharing import router as sharing
+
+DESCRIPTION = """
+A council's Record of Processing Activities (UK GDPR Art 30) held as normalised data, with the
+privacy notices (Art 13/14) derived from it. Errors are RFC 9457 `application/problem+json`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Council ROPA register",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.cache = BytesCache(settings.cache_entries)
+    install_handlers(app)
+    app.include_router(health.router)
+    app.include_router(register.router)
+    app.include_router(sharing.router)
+    app.include_router(exports.router)
+    return app

@@ -1,0 +1,1 @@
+"""The sharing question: is a disclosure documented, and on what basis."""

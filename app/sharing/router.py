@@ -1,0 +1,128 @@
+"""The sharing question for case-management systems: ``GET .../lawful-basis``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import StringConstraints
+from sqlmodel import Session
+
+from app.db import get_session
+from app.errors import problem_responses
+from app.register.service import get_service
+from app.sharing.schemas import LawfulBasisAnswer
+from app.sharing.service import check_terms, lawful_basis_lookup
+
+router = APIRouter(prefix="/v1", tags=["sharing"])
+
+SessionDep = Annotated[Session, Depends(get_session)]
+_SLUG = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
+SlugPath = Annotated[str, Path(max_length=120, pattern=_SLUG)]
+Recipient = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=120,
+        description="The recipient party (slug). Activities that list it, or a party above it "
+        "in the party hierarchy, match.",
+        examples=["police"],
+    ),
+]
+Categories = Annotated[
+    list[Annotated[str, StringConstraints(min_length=1, max_length=120)]],
+    Query(
+        min_length=1,
+        max_length=50,
+        description="A data category (slug); repeat for several. Each is covered by an activity "
+        "that lists it or a broader category.",
+        examples=[["special.health"]],
+    ),
+]
+Purpose = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="Only activities with a purpose containing this text (case-insensitive)",
+    ),
+]
+AtQuery = Annotated[
+    date | None, Query(description="The date (YYYY-MM-DD) the answer is as of; default today")
+]
+
+DESCRIPTION = (
+    "Whether disclosing these data categories to this recipient is documented in the published "
+    "records in effect on `at`, and on what basis: for each matching activity its Art 6 basis, "
+    "Art 9 / Art 10 / DPA 2018 Schedule 1 conditions, statutes, the conditions attached to the "
+    "recipient as written, consent-dependence, retention and the notice version. `documented` "
+    "is true only when every requested category is covered. The answer reports what the "
+    "register documents; it is not a legal judgement that a disclosure is lawful. Unknown "
+    "recipient or category: 422 naming it, with the closest known slugs."
+)
+
+
+@router.get(
+    "/services/{service_id}/lawful-basis",
+    responses=problem_responses(404, 422, 503),
+    summary="Is this disclosure documented for this service, and on what basis?",
+    description=DESCRIPTION,
+)
+def service_lawful_basis(
+    request: Request,
+    service_id: SlugPath,
+    session: SessionDep,
+    recipient: Recipient,
+    data_category: Categories,
+    purpose: Purpose = None,
+    at: AtQuery = None,
+) -> LawfulBasisAnswer:
+    get_service(session=session, service_id=service_id)
+    vocab = check_terms(
+        state=request.app.state, session=session, recipient=recipient, categories=data_category
+    )
+    return lawful_basis_lookup(
+        session=session,
+        vocab=vocab,
+        at=at or date.today(),
+        recipient=recipient,
+        data_categories=data_category,
+        purpose=purpose or None,
+        service_id=service_id,
+    )
+
+
+@router.get(
+    "/lawful-basis",
+    responses=problem_responses(404, 422, 503),
+    summary="Is this disclosure documented for any service of this controller?",
+    description=DESCRIPTION
+    + " Across every service of `controller`; `services` gives the answer per service.",
+)
+def controller_lawful_basis(
+    request: Request,
+    session: SessionDep,
+    controller: Annotated[
+        str, Query(min_length=1, max_length=120, description="The controller (slug)")
+    ],
+    recipient: Recipient,
+    data_category: Categories,
+    purpose: Purpose = None,
+    at: AtQuery = None,
+) -> LawfulBasisAnswer:
+    vocab = check_terms(
+        state=request.app.state,
+        session=session,
+        recipient=recipient,
+        categories=data_category,
+        controller=controller,
+    )
+    return lawful_basis_lookup(
+        session=session,
+        vocab=vocab,
+        at=at or date.today(),
+        recipient=recipient,
+        data_categories=data_category,
+        purpose=purpose or None,
+        controller=controller,
+    )

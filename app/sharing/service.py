@@ -1,0 +1,709 @@
+"""The lawful-basis lookup: is disclosing these data categories to this recipient documented?
+
+A case-management system asks this before sharing a record. The answer is built from the public
+(published or superseded) notice versions in effect on a date, with a handful of indexed
+queries whatever the size of the register:
+
+1. the versions in effect for the service (or for every service of a controller);
+2. the recipient links of those versions' activities naming the recipient or a party above it
+   in the party hierarchy (``party_link`` by ``activity_id``/``party``);
+3. for those candidate activities only: their data categories, the links' own categories and
+   the purposes (to decide coverage), then bases, statutes, retention and sharing arrangements
+   of the activities that match.
+
+The vocabularies (small tables that change only when the seed is loaded) are read once and
+kept per application for :data:`VOCAB_TTL_SECONDS`; see :func:`cached_vocab`.
+
+Coverage. A requested category C is covered by an activity that lists the recipient (or one of
+its parents) when C or an ancestor of C is among the activity's data categories; when the
+recipient link names its own data categories, those are the categories that go to that
+recipient, and C or an ancestor must be among them instead. A broader category is *not*
+covered by a narrower one (asking about all health data is not answered by an activity that
+shares mental-health data only); such narrower matches are reported as
+``narrower_documented``.
+
+The answer reports what the register documents. It never says a disclosure is lawful.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from difflib import get_close_matches
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, Row, Table, select
+from sqlmodel import Session, SQLModel
+
+from app.errors import FieldError, InvalidQuery, NotFound
+from app.notices.render import provision_path
+from app.register.service import get_service, version_in_effect_clause
+from app.sharing.schemas import (
+    BasisRef,
+    CategoryCoverage,
+    LawfulBases,
+    LawfulBasisAnswer,
+    LookupWarning,
+    MatchedActivity,
+    ProvisionRef,
+    RecipientLinkRef,
+    RecipientRef,
+    RetentionRef,
+    ServiceAnswer,
+    StatuteRef,
+)
+
+STATEMENT_SERVICE = (
+    "This reports what the register documents for this service; it is not a legal judgement "
+    "that a disclosure is lawful."
+)
+STATEMENT_CONTROLLER = (
+    "This reports what the register documents for the services of this controller; it is not "
+    "a legal judgement that a disclosure is lawful."
+)
+
+#: How long a loaded vocabulary is reused by one application. Vocabularies change only when
+#: the seed is (re)loaded; an unknown slug forces a reload before it is reported as unknown.
+VOCAB_TTL_SECONDS = 60.0
+
+LEGISLATION_PREFIX = "https://www.legislation.gov.uk/"
+
+#: A row of a Core query (attribute access by column name).
+DbRow = Row[*tuple[Any, ...]]
+
+
+def table(name: str) -> Table:
+    """A table of the register, for Core queries (no ORM object per row)."""
+    return SQLModel.metadata.tables[name]
+
+
+# --- vocabularies ----------------------------------------------------------------------------
+
+
+class CategoryTerm(NamedTuple):
+    slug: str
+    name: str
+    kind: str
+    parent: str | None
+    dpv: str | None
+
+
+class SubjectTerm(NamedTuple):
+    slug: str
+    name: str
+    dpv: str | None
+
+
+class PartyTerm(NamedTuple):
+    slug: str
+    name: str
+    kind: str
+    parent: str | None
+    dpv: str | None
+    replaced_by: str | None
+    replaced_on: date | None
+
+
+class BasisTerm(NamedTuple):
+    slug: str
+    code: str
+    article: str
+    name: str
+    dpv: str | None
+    schedule1_part: int | None
+    schedule1_paragraph: int | None
+    requires_schedule1_part: int | None
+    uri: str | None
+
+
+class StatuteTerm(NamedTuple):
+    slug: str
+    title: str
+    uri: str | None
+
+
+def _chains(parents: dict[str, str | None]) -> dict[str, tuple[str, ...]]:
+    """Each slug with its ancestors, nearest first (cycles cut)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for slug in parents:
+        chain: list[str] = []
+        current: str | None = slug
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = parents.get(current)
+        out[slug] = tuple(chain)
+    return out
+
+
+class VocabIndex:
+    """The vocabularies in memory, with the hierarchies precomputed."""
+
+    def __init__(
+        self,
+        *,
+        categories: Iterable[CategoryTerm],
+        subjects: Iterable[SubjectTerm],
+        parties: Iterable[PartyTerm],
+        bases: Iterable[BasisTerm],
+        statutes: Iterable[StatuteTerm],
+    ) -> None:
+        self.categories = {t.slug: t for t in categories}
+        self.subjects = {t.slug: t for t in subjects}
+        self.parties = {t.slug: t for t in parties}
+        self.bases = {t.slug: t for t in bases}
+        self.statutes = {t.slug: t for t in statutes}
+        self._category_chains = _chains({s: t.parent for s, t in self.categories.items()})
+        self._party_chains = _chains({s: t.parent for s, t in self.parties.items()})
+
+    def category_chain(self, slug: str) -> tuple[str, ...]:
+        """The category and its ancestors, nearest first."""
+        return self._category_chains.get(slug, (slug,))
+
+    def party_chain(self, slug: str) -> tuple[str, ...]:
+        """The party and the parties above it, nearest first."""
+        return self._party_chains.get(slug, (slug,))
+
+    def category_kind(self, slug: str) -> str:
+        term = self.categories.get(slug)
+        return term.kind if term else "personal"
+
+    def category_name(self, slug: str) -> str:
+        term = self.categories.get(slug)
+        return term.name if term else slug
+
+    def party_name(self, slug: str) -> str:
+        term = self.parties.get(slug)
+        return term.name if term else slug
+
+    def subject_name(self, slug: str) -> str:
+        term = self.subjects.get(slug)
+        return term.name if term else slug
+
+
+def load_vocab_index(conn: Connection) -> VocabIndex:
+    dc, ds, pa, lb, st = (
+        table(n) for n in ("data_category", "data_subject", "party", "lawful_basis", "statute")
+    )
+    return VocabIndex(
+        categories=(
+            CategoryTerm(*r)
+            for r in conn.execute(
+                select(dc.c.slug, dc.c.name, dc.c.kind, dc.c.parent, dc.c.dpv).order_by(
+                    dc.c.position
+                )
+            )
+        ),
+        subjects=(
+            SubjectTerm(*r)
+            for r in conn.execute(select(ds.c.slug, ds.c.name, ds.c.dpv).order_by(ds.c.position))
+        ),
+        parties=(
+            PartyTerm(*r)
+            for r in conn.execute(
+                select(
+                    pa.c.slug,
+                    pa.c.name,
+                    pa.c.kind,
+                    pa.c.parent,
+                    pa.c.dpv,
+                    pa.c.replaced_by,
+                    pa.c.replaced_on,
+                ).order_by(pa.c.position)
+            )
+        ),
+        bases=(
+            BasisTerm(*r)
+            for r in conn.execute(
+                select(
+                    lb.c.slug,
+                    lb.c.code,
+                    lb.c.article,
+                    lb.c.name,
+                    lb.c.dpv,
+                    lb.c.schedule1_part,
+                    lb.c.schedule1_paragraph,
+                    lb.c.requires_schedule1_part,
+                    lb.c.uri,
+                ).order_by(lb.c.position)
+            )
+        ),
+        statutes=(
+            StatuteTerm(*r)
+            for r in conn.execute(select(st.c.slug, st.c.title, st.c.uri).order_by(st.c.position))
+        ),
+    )
+
+
+_vocab_lock = threading.Lock()
+
+
+def cached_vocab(state: Any, session: Session, *, refresh: bool = False) -> VocabIndex:
+    """The vocabularies, kept on ``state`` (the application's state) for a short while."""
+    now = time.monotonic()
+    entry = getattr(state, "ropa_vocab_index", None)
+    if not refresh and entry is not None and now - entry[0] < VOCAB_TTL_SECONDS:
+        return entry[1]
+    index = load_vocab_index(session.connection())
+    with _vocab_lock:
+        state.ropa_vocab_index = (now, index)
+    return index
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def suggest(value: str, names: dict[str, str], n: int = 5) -> list[str]:
+    """The known slugs closest to ``value``, by slug, by last slug segment and by name."""
+    wanted = value.strip().lower()
+    found: list[str] = [s for s in names if s.rsplit(".", 1)[-1] == wanted]
+    found += get_close_matches(wanted, list(names), n=n, cutoff=0.5)
+    by_name = {name.lower(): slug for slug, name in names.items()}
+    found += [by_name[m] for m in get_close_matches(wanted, list(by_name), n=n, cutoff=0.6)]
+    return list(dict.fromkeys(found))[:n]
+
+
+def _unknown(
+    vocab: VocabIndex, recipient: str, categories: Sequence[str]
+) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(parameter, value, what) for each unknown value, and the closest known slugs."""
+    unknown: list[tuple[str, str, str]] = []
+    suggestions: list[str] = []
+    if recipient not in vocab.parties:
+        unknown.append(("recipient", recipient, "party"))
+        suggestions += suggest(recipient, {s: t.name for s, t in vocab.parties.items()})
+    for category in categories:
+        if category not in vocab.categories:
+            unknown.append(("data_category", category, "data category"))
+            suggestions += suggest(category, {s: t.name for s, t in vocab.categories.items()})
+    return unknown, list(dict.fromkeys(suggestions))
+
+
+def check_terms(
+    *,
+    state: Any,
+    session: Session,
+    recipient: str,
+    categories: Sequence[str],
+    controller: str | None = None,
+) -> VocabIndex:
+    """The vocabulary, once the recipient, categories (and controller) are known to exist.
+
+    Raises 422 naming every unknown value, with the closest known slugs.
+    """
+    vocab = cached_vocab(state, session)
+    unknown, suggestions = _unknown(vocab, recipient, categories)
+    if unknown:  # a term added since the vocabulary was cached?
+        vocab = cached_vocab(state, session, refresh=True)
+        unknown, suggestions = _unknown(vocab, recipient, categories)
+    if controller is not None:
+        ctl = table("controller")
+        known = [r[0] for r in session.connection().execute(select(ctl.c.id))]
+        if controller not in known:
+            unknown.insert(0, ("controller", controller, "controller"))
+            suggestions = get_close_matches(controller, known, n=5, cutoff=0.5) + suggestions
+    if unknown:
+        raise InvalidQuery(
+            "Unknown " + ", ".join(f"{parameter} '{value}'" for parameter, value, _ in unknown),
+            errors=[
+                FieldError(pointer=parameter, detail=f"'{value}' is not a known {what}")
+                for parameter, value, what in unknown
+            ],
+            suggestions=suggestions,
+        )
+    return vocab
+
+
+# --- the lookup ------------------------------------------------------------------------------
+
+
+class _Version(NamedTuple):
+    id: int
+    service_id: str
+    version: int
+    effective_from: date | None
+
+
+def _versions(
+    conn: Connection, *, at: date, service_id: str | None, controller: str | None
+) -> list[_Version]:
+    nv, sc = table("notice_version"), table("service_controller")
+    query = select(nv.c.id, nv.c.service_id, nv.c.version, nv.c.effective_from).where(
+        version_in_effect_clause(at)
+    )
+    if service_id is not None:
+        query = query.where(nv.c.service_id == service_id)
+    if controller is not None:
+        query = query.where(
+            nv.c.service_id.in_(select(sc.c.service_id).where(sc.c.controller_id == controller))
+        )
+    return [_Version(*r) for r in conn.execute(query.order_by(nv.c.service_id))]
+
+
+def _grouped(
+    conn: Connection, name: str, key: str, columns: Sequence[str], ids: Sequence[int]
+) -> dict[int, list[DbRow]]:
+    """Rows of a child table for the given parent ids, grouped by parent, in position order."""
+    out: dict[int, list[DbRow]] = defaultdict(list)
+    if not ids:
+        return out
+    t = table(name)
+    query = (
+        select(t.c[key], *(t.c[c] for c in columns))
+        .where(t.c[key].in_(ids))
+        .order_by(t.c[key], t.c.position)
+    )
+    for row in conn.execute(query):
+        out[row[0]].append(row)
+    return out
+
+
+def _basis_ref(vocab: VocabIndex, slug: str, as_written: str | None) -> BasisRef:
+    term = vocab.bases.get(slug)
+    return BasisRef(
+        slug=slug,
+        code=term.code if term else slug,
+        name=term.name if term else slug,
+        uri=term.uri if term else None,
+        as_written=as_written,
+    )
+
+
+def split_bases(vocab: VocabIndex, rows: Iterable[tuple[str, str | None]]) -> LawfulBases:
+    """Bases (slug, as written) split into Art 6, Art 9, Art 10 and Schedule 1 lists."""
+    lists: dict[str, list[BasisRef]] = {"6": [], "9": [], "10": [], "sch1": []}
+    for slug, as_written in rows:
+        term = vocab.bases.get(slug)
+        lists[term.article if term else "6"].append(_basis_ref(vocab, slug, as_written))
+    return LawfulBases(art6=lists["6"], art9=lists["9"], art10=lists["10"], schedule1=lists["sch1"])
+
+
+def statute_ref(
+    vocab: VocabIndex, cited_as: str, slug: str | None, provisions: Sequence[str], kind: str
+) -> StatuteRef:
+    term = vocab.statutes.get(slug) if slug else None
+    uri = term.uri if term else None
+
+    def provision_uri(text: str) -> str | None:
+        if not uri or not uri.startswith(LEGISLATION_PREFIX):
+            return None
+        path = provision_path(text)
+        return uri.rstrip("/") + path if path else None
+
+    return StatuteRef(
+        cited_as=cited_as,
+        statute=slug,
+        title=term.title if term else None,
+        uri=uri,
+        kind_as_cited=kind,
+        provisions=[ProvisionRef(text=p, uri=provision_uri(p)) for p in provisions or []],
+    )
+
+
+def _recipient_ref(vocab: VocabIndex, slug: str) -> RecipientRef:
+    term = vocab.parties[slug]
+    return RecipientRef(
+        slug=slug,
+        name=term.name,
+        kind=term.kind,
+        parents=list(vocab.party_chain(slug)[1:]),
+        replaced_by=term.replaced_by,
+        replaced_on=term.replaced_on,
+    )
+
+
+def _replaced_warning(vocab: VocabIndex, slug: str, activity: str | None) -> LookupWarning | None:
+    term = vocab.parties.get(slug)
+    if term is None or term.replaced_by is None:
+        return None
+    when = f" on {term.replaced_on.isoformat()}" if term.replaced_on else ""
+    where = f"Activity '{activity}' names" if activity else "The recipient is"
+    return LookupWarning(
+        code="recipient-replaced",
+        detail=f"{where} '{term.name}', which was replaced by "
+        f"'{vocab.party_name(term.replaced_by)}' ({term.replaced_by}){when}.",
+        activity=activity,
+    )
+
+
+def lawful_basis_lookup(
+    *,
+    session: Session,
+    vocab: VocabIndex,
+    at: date,
+    recipient: str,
+    data_categories: Sequence[str],
+    purpose: str | None = None,
+    service_id: str | None = None,
+    controller: str | None = None,
+) -> LawfulBasisAnswer:
+    """The register's answer for one service (``service_id``) or a controller's services.
+
+    The recipient and categories must be known (see :func:`check_terms`).
+    """
+    if (service_id is None) == (controller is None):
+        raise ValueError("give exactly one of service_id and controller")
+    if service_id is not None:
+        get_service(session=session, service_id=service_id)
+    conn = session.connection()
+    requested = list(dict.fromkeys(data_categories))
+    versions = _versions(conn, at=at, service_id=service_id, controller=controller)
+    if not versions:
+        whose = f"Service '{service_id}'" if service_id else f"Controller '{controller}'"
+        raise NotFound(f"{whose} had no published notice in effect on {at.isoformat()}")
+    by_version = {v.id: v for v in versions}
+    recipients = vocab.party_chain(recipient)
+
+    # Candidate activities: those listing the recipient or a party above it.
+    pl, act = table("party_link"), table("activity")
+    links = conn.execute(
+        select(
+            pl.c.id,
+            pl.c.activity_id,
+            pl.c.party,
+            pl.c.condition,
+            pl.c.as_written,
+            act.c.slug,
+            act.c.name,
+            act.c.position,
+            act.c.consent_dependent,
+            act.c.notice_version_id,
+        )
+        .join_from(pl, act, act.c.id == pl.c.activity_id)
+        .where(
+            act.c.notice_version_id.in_(list(by_version)),
+            pl.c.role == "recipient",
+            pl.c.party.in_(recipients),
+        )
+        .order_by(pl.c.activity_id, pl.c.position)
+    ).all()
+    links_by: dict[int, list[DbRow]] = defaultdict(list)
+    for link in links:
+        links_by[link.activity_id].append(link)
+    candidates = sorted(
+        links_by,
+        key=lambda a: (
+            by_version[links_by[a][0].notice_version_id].service_id,
+            links_by[a][0].position,
+        ),
+    )
+
+    categories = _grouped(conn, "activity_data_category", "activity_id", ["category"], candidates)
+    link_categories = _grouped(
+        conn, "party_link_category", "party_link_id", ["category"], [link.id for link in links]
+    )
+    purposes = _grouped(conn, "activity_purpose", "activity_id", ["text"], candidates)
+
+    needle = (purpose or "").strip().casefold()
+    chains = {c: set(vocab.category_chain(c)) for c in requested}
+    covers: dict[int, list[str]] = {}
+    narrower: dict[str, set[str]] = defaultdict(set)
+    for aid in candidates:
+        if needle and not any(needle in p.text.casefold() for p in purposes[aid]):
+            continue
+        activity_scope = {r.category for r in categories[aid]}
+        scopes = [
+            {r.category for r in link_categories[link.id]} or activity_scope
+            for link in links_by[aid]
+        ]
+        covered = [c for c in requested if any(scope & chains[c] for scope in scopes)]
+        if covered:
+            covers[aid] = covered
+        for c in requested:
+            if c not in covered:
+                narrower[c].update(
+                    d for scope in scopes for d in scope if d != c and c in vocab.category_chain(d)
+                )
+    matched = [aid for aid in candidates if aid in covers]
+
+    bases = _grouped(conn, "activity_basis", "activity_id", ["basis", "as_written"], matched)
+    statutes = _grouped(
+        conn,
+        "statute_citation",
+        "activity_id",
+        ["cited_as", "statute", "provisions", "kind_as_cited"],
+        matched,
+    )
+    retention = _grouped(
+        conn,
+        "retention_rule",
+        "activity_id",
+        ["trigger", "duration", "applies_to", "text"],
+        matched,
+    )
+    arrangements = _grouped(
+        conn,
+        "sharing_arrangement",
+        "activity_id",
+        ["id", "name", "end_date", "end_date_as_written"],
+        matched,
+    )
+    arrangement_parties = _grouped(
+        conn,
+        "sharing_arrangement_party",
+        "arrangement_id",
+        ["party"],
+        [a.id for rows in arrangements.values() for a in rows],
+    )
+
+    warnings: list[LookupWarning] = []
+    replaced = _replaced_warning(vocab, recipient, None)
+    if replaced:
+        warnings.append(replaced)
+    activities: list[MatchedActivity] = []
+    for aid in matched:
+        first = links_by[aid][0]
+        version = by_version[first.notice_version_id]
+        public_id = f"{version.service_id}.{first.slug}"
+        split = split_bases(vocab, ((b.basis, b.as_written) for b in bases[aid]))
+        covered = covers[aid]
+        kinds = {c: vocab.category_kind(c) for c in covered}
+        special = [c for c in covered if kinds[c] == "special_category"]
+        criminal = [c for c in covered if kinds[c] == "criminal_offence"]
+        if special and not split.art9:
+            warnings.append(
+                LookupWarning(
+                    code="special-category-without-art9-condition",
+                    detail=f"Special category data ({', '.join(special)}) is requested but "
+                    f"activity '{public_id}' names no Art 9 condition.",
+                    activity=public_id,
+                    data_category=special[0],
+                )
+            )
+        elif special and not split.schedule1:
+            needing = [b for b in split.art9 if _needs_schedule1(vocab, b.slug)]
+            if needing and len(needing) == len(split.art9):
+                warnings.append(
+                    LookupWarning(
+                        code="art9-condition-without-schedule1-condition",
+                        detail=f"Activity '{public_id}' relies on "
+                        f"{', '.join(b.code for b in needing)}, which needs a DPA 2018 "
+                        "Schedule 1 condition, and names none.",
+                        activity=public_id,
+                        data_category=special[0],
+                    )
+                )
+        if criminal and not split.art10 and not split.schedule1:
+            warnings.append(
+                LookupWarning(
+                    code="criminal-offence-without-condition",
+                    detail=f"Criminal offence data ({', '.join(criminal)}) is requested but "
+                    f"activity '{public_id}' names no Art 10 or DPA 2018 Schedule 1 condition.",
+                    activity=public_id,
+                    data_category=criminal[0],
+                )
+            )
+        for arrangement in arrangements[aid]:
+            parties = [p.party for p in arrangement_parties[arrangement.id]]
+            concerns_recipient = not parties or any(
+                p in recipients or recipient in vocab.party_chain(p) for p in parties
+            )
+            if concerns_recipient and arrangement.end_date and arrangement.end_date < at:
+                written = (
+                    f" ('{arrangement.end_date_as_written}')"
+                    if arrangement.end_date_as_written
+                    else ""
+                )
+                warnings.append(
+                    LookupWarning(
+                        code="sharing-arrangement-ended",
+                        detail=f"The sharing arrangement '{arrangement.name}' of activity "
+                        f"'{public_id}' ended on {arrangement.end_date.isoformat()}{written}.",
+                        activity=public_id,
+                    )
+                )
+        for party in dict.fromkeys(link.party for link in links_by[aid]):
+            if party != recipient:
+                w = _replaced_warning(vocab, party, public_id)
+                if w:
+                    warnings.append(w)
+        activities.append(
+            MatchedActivity(
+                id=public_id,
+                service_id=version.service_id,
+                name=first.name,
+                purposes=[p.text for p in purposes[aid]],
+                notice_version=version.version,
+                effective_from=version.effective_from,
+                notice_url=f"/v1/services/{version.service_id}/notice?version={version.version}",
+                covers=covered,
+                recipient_links=[
+                    RecipientLinkRef(
+                        party=link.party,
+                        name=vocab.party_name(link.party),
+                        condition=link.condition,
+                        as_written=link.as_written,
+                        data_categories=[r.category for r in link_categories[link.id]],
+                    )
+                    for link in links_by[aid]
+                ],
+                conditions=list(
+                    dict.fromkeys(link.condition for link in links_by[aid] if link.condition)
+                ),
+                consent_dependent=bool(first.consent_dependent),
+                lawful_bases=split,
+                statutes=[
+                    statute_ref(vocab, s.cited_as, s.statute, s.provisions, s.kind_as_cited)
+                    for s in statutes[aid]
+                ],
+                retention=[
+                    RetentionRef(
+                        trigger=r.trigger, duration=r.duration, applies_to=r.applies_to, text=r.text
+                    )
+                    for r in retention[aid]
+                ],
+            )
+        )
+
+    covering: dict[str, list[str]] = {c: [] for c in requested}
+    for activity in activities:
+        for c in activity.covers:
+            covering[c].append(activity.id)
+    not_covered = [c for c in requested if not covering[c]]
+    services = []
+    for version in versions:
+        covered_here = {
+            c for a in activities if a.service_id == version.service_id for c in a.covers
+        }
+        missing = [c for c in requested if c not in covered_here]
+        services.append(
+            ServiceAnswer(
+                service_id=version.service_id,
+                notice_version=version.version,
+                effective_from=version.effective_from,
+                documented=not missing,
+                not_covered=missing,
+            )
+        )
+    return LawfulBasisAnswer(
+        statement=STATEMENT_SERVICE if service_id else STATEMENT_CONTROLLER,
+        at=at,
+        service_id=service_id,
+        controller=controller,
+        recipient=_recipient_ref(vocab, recipient),
+        data_categories=requested,
+        purpose=purpose,
+        documented=not not_covered,
+        not_covered=not_covered,
+        coverage=[
+            CategoryCoverage(
+                data_category=c,
+                name=vocab.category_name(c),
+                kind=vocab.category_kind(c),
+                documented=bool(covering[c]),
+                activities=covering[c],
+                narrower_documented=sorted(narrower[c]) if not covering[c] else [],
+            )
+            for c in requested
+        ],
+        activities=activities,
+        warnings=warnings,
+        services=services,
+    )
+
+
+def _needs_schedule1(vocab: VocabIndex, slug: str) -> bool:
+    term = vocab.bases.get(slug)
+    return bool(term and term.requires_schedule1_part)

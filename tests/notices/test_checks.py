@@ -1,0 +1,876 @@
+"""The notice checks: each rule on a small synthetic notice, once triggered and once not.
+
+The builder makes a notice that passes every check; each test changes one thing. The last tests
+run the checks on the five seed notices and assert the defects listed in
+``shared/seeds/README.md`` are found.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.notices.checks import RULES, Finding, check_notice
+from app.register.document import NoticeDocument
+from app.register.vocabulary import Vocabulary
+
+TODAY = date(2026, 11, 21)
+ROOT = Path(__file__).resolve().parents[2]
+
+# --------------------------------------------------------------------------- vocabulary
+
+VOCABULARY = Vocabulary.model_validate(
+    {
+        "data_categories": [
+            {"slug": "personal", "name": "Personal details", "kind": "personal"},
+            {"slug": "personal.name", "name": "Name", "kind": "personal", "parent": "personal"},
+            {"slug": "special", "name": "Special category data", "kind": "special_category"},
+            {"slug": "special.health", "name": "Health", "kind": "special_category"},
+            {
+                "slug": "special.health.mental",
+                "name": "Mental health",
+                "kind": "personal",  # inherits special category from its parent
+                "parent": "special.health",
+            },
+            {"slug": "criminal", "name": "Criminal offences", "kind": "criminal_offence"},
+        ],
+        "data_subjects": [{"slug": "child", "name": "Child"}],
+        "parties": [
+            {"slug": "data-subject", "name": "The person themselves", "kind": "category"},
+            {"slug": "police", "name": "Police", "kind": "category"},
+            {
+                "slug": "mhclg",
+                "name": "Ministry of Housing, Communities and Local Government",
+                "kind": "organisation",
+            },
+            {
+                "slug": "dluhc",
+                "name": "Department for Levelling Up, Housing and Communities",
+                "kind": "organisation",
+                "replaced_by": "mhclg",
+                "replaced_on": "2024-07-08",
+            },
+            {
+                "slug": "future-body",
+                "name": "A body renamed next year",
+                "kind": "organisation",
+                "replaced_by": "mhclg",
+                "replaced_on": "2027-04-01",
+            },
+        ],
+        "lawful_bases": [
+            {**b, "description": b["name"]}
+            for b in (
+                {"slug": "art6-1-a", "code": "Art 6(1)(a)", "article": "6", "name": "Consent"},
+                {"slug": "art6-1-c", "code": "Art 6(1)(c)", "article": "6", "name": "Legal"},
+                {"slug": "art6-1-e", "code": "Art 6(1)(e)", "article": "6", "name": "Public task"},
+                {
+                    "slug": "art6-1-ea",
+                    "code": "Art 6(1)(ea)",
+                    "article": "6",
+                    "name": "Recognised legitimate interest",
+                },
+                {"slug": "art6-1-f", "code": "Art 6(1)(f)", "article": "6", "name": "LI"},
+                {"slug": "art9-2-a", "code": "Art 9(2)(a)", "article": "9", "name": "Consent"},
+                {
+                    "slug": "art9-2-g",
+                    "code": "Art 9(2)(g)",
+                    "article": "9",
+                    "name": "Substantial public interest",
+                    "requires_schedule1_part": 2,
+                },
+                {
+                    "slug": "art9-2-h",
+                    "code": "Art 9(2)(h)",
+                    "article": "9",
+                    "name": "Health or social care",
+                    "requires_schedule1_part": 1,
+                },
+                {"slug": "art10", "code": "Art 10", "article": "10", "name": "Criminal"},
+                {
+                    "slug": "dpa2018-sch1-para2",
+                    "code": "DPA 2018 Sch 1 Pt 1 para 2",
+                    "article": "sch1",
+                    "name": "Health or social care purposes",
+                    "schedule1_part": 1,
+                    "schedule1_paragraph": 2,
+                },
+                {
+                    "slug": "dpa2018-sch1-para18",
+                    "code": "DPA 2018 Sch 1 Pt 2 para 18",
+                    "article": "sch1",
+                    "name": "Safeguarding",
+                    "schedule1_part": 2,
+                    "schedule1_paragraph": 18,
+                },
+                {
+                    "slug": "dpa2018-sch1-para29",
+                    "code": "DPA 2018 Sch 1 Pt 3 para 29",
+                    "article": "sch1",
+                    "name": "Consent",
+                    "schedule1_part": 3,
+                    "schedule1_paragraph": 29,
+                },
+                {
+                    "slug": "dpa2018-sch1-para36",
+                    "code": "DPA 2018 Sch 1 Pt 3 para 36",
+                    "article": "sch1",
+                    "name": "Extension of Part 2 conditions",
+                    "schedule1_part": 3,
+                    "schedule1_paragraph": 36,
+                },
+            )
+        ],
+        "statutes": [
+            {
+                "slug": "children-act-1989",
+                "title": "Children Act 1989",
+                "year": 1989,
+                "kind": "act",
+                "legislation_type": "ukpga",
+                "number": 41,
+            },
+            {
+                "slug": "equality-act-2010",
+                "title": "Equality Act 2010",
+                "year": 2010,
+                "kind": "act",
+                "legislation_type": "ukpga",
+                "number": 15,
+            },
+            {
+                "slug": "uk-gdpr",
+                "title": "UK General Data Protection Regulation",
+                "year": 2016,
+                "kind": "eu_regulation",
+                "aliases": ["UK GDPR"],
+            },
+            {
+                "slug": "working-together",
+                "title": "Working Together to Safeguard Children",
+                "year": 2023,
+                "kind": "guidance",
+                "publisher": "Department for Education",
+            },
+        ],
+    }
+)
+
+# --------------------------------------------------------------------------- builder
+
+
+def _clean_notice() -> dict[str, Any]:
+    """A notice with every Art 13/14 item present and nothing wrong."""
+    return {
+        "controllers": [
+            {
+                "id": "testshire",
+                "name": "Testshire Council",
+                "gss_code": "E06000099",
+                "address": "Shire Hall, Testtown",
+                "phone": "020 7946 0123",
+                "dpo": {"email": "dpo@testshire.gov.uk", "phone": "020 7946 0124"},
+            }
+        ],
+        "service": {"id": "testshire-help", "name": "Help", "controllers": ["testshire"]},
+        "notice": {
+            "title": "Help privacy notice",
+            "last_updated": "2026-01-15",
+            "introduction": "This notice explains how we use information under the UK GDPR.",
+            "rights": [
+                {"right": r}
+                for r in (
+                    "access",
+                    "rectification",
+                    "erasure",
+                    "restriction",
+                    "objection",
+                    "portability",
+                    "withdraw_consent",
+                    "complain",
+                )
+            ],
+            "complaint": {
+                "ico_named": True,
+                "contact_first": {"email": "dpo@testshire.gov.uk"},
+                "ico_contact": {"phone": "0303 123 1113", "email": "casework@ico.org.uk"},
+            },
+            "provision_requirement": "If you do not provide it we cannot help you.",
+        },
+        "activities": [
+            {
+                "id": "support",
+                "name": "Family support",
+                "purposes": ["Provide family support"],
+                "data_subjects": ["child"],
+                "data_categories": [{"category": "personal.name"}],
+                "sources": [{"party": "data-subject"}, {"party": "police"}],
+                "recipients": [{"party": "police"}],
+                "lawful_bases": [{"basis": "art6-1-e"}],
+                "statutes": [{"cited_as": "Children Act 1989 section 17"}],
+                "retention": [
+                    {"trigger": "case_closure", "duration": "P6Y", "text": "Six years after"}
+                ],
+                "transfers": {"occurs": "no"},
+            }
+        ],
+    }
+
+
+def build(change: Callable[[dict[str, Any]], object] | None = None) -> NoticeDocument:
+    data = copy.deepcopy(_clean_notice())
+    if change is not None:
+        change(data)
+    return NoticeDocument.model_validate(data)
+
+
+def findings(document: NoticeDocument, today: date = TODAY) -> list[Finding]:
+    return check_notice(document, VOCABULARY, today=today)
+
+
+def of_rule(document: NoticeDocument, rule: str, today: date = TODAY) -> list[Finding]:
+    return [f for f in findings(document, today) if f.rule == rule]
+
+
+def act(data: dict[str, Any]) -> dict[str, Any]:
+    activity: dict[str, Any] = data["activities"][0]
+    return activity
+
+
+def set_rights(data: dict[str, Any], rights: list[str]) -> None:
+    data["notice"]["rights"] = [{"right": r} for r in rights]
+
+
+# --------------------------------------------------------------------------- baseline
+
+
+def test_clean_notice_has_no_findings() -> None:
+    assert findings(build()) == []
+
+
+def test_findings_sorted_and_carry_rule_metadata() -> None:
+    def many(d: dict[str, Any]) -> None:
+        d["controllers"][0]["dpo"] = None
+        d["notice"]["complaint"] = None
+        act(d)["purposes"] = []
+
+    result = findings(build(many))
+    assert [f.pointer for f in result] == sorted(
+        (f.pointer for f in result),
+        key=lambda p: [int(x) if x.isdigit() else x for x in p.split("/")],
+    )
+    for f in result:
+        assert f.severity == RULES[f.rule].severity
+        assert f.legal_reference
+    assert findings(build(many)) == result  # deterministic
+
+
+def test_rules_registry_is_documented() -> None:
+    for rule_id, rule in RULES.items():
+        assert rule.id == rule_id
+        assert rule.title and rule.legal_reference and rule.rationale
+        assert rule.severity in ("error", "warning", "info")
+
+
+# --------------------------------------------------------------------------- Art 13/14
+
+
+def test_controller_identity() -> None:
+    def no_contact(d: dict[str, Any]) -> None:
+        c = d["controllers"][0]
+        c["address"] = c["phone"] = None
+        c["dpo"] = {"name": "The DPO"}
+
+    hits = of_rule(build(no_contact), "art13-14.controller-identity")
+    assert [f.pointer for f in hits] == ["/controllers/0"]
+    assert hits[0].severity == "error"
+    assert of_rule(build(), "art13-14.controller-identity") == []
+
+
+def test_controller_designation() -> None:
+    def county(d: dict[str, Any]) -> None:
+        d["controllers"][0]["gss_code"] = "E09000028"
+        d["controllers"][0]["name"] = "London Borough of Testwark"
+        d["notice"]["rights"][0]["text"] = "Ask how the County Council processes your data."
+
+    hits = of_rule(build(county), "art13-14.controller-designation")
+    assert [f.pointer for f in hits] == ["/notice/rights/0/text"]
+    assert "London borough" in hits[0].message
+
+    def real_county(d: dict[str, Any]) -> None:
+        county(d)
+        d["controllers"][0]["gss_code"] = "E10000003"
+        d["controllers"][0]["name"] = "Testshire County Council"
+
+    assert of_rule(build(real_county), "art13-14.controller-designation") == []
+    assert of_rule(build(), "art13-14.controller-designation") == []
+
+
+def test_dpo_contact() -> None:
+    def no_dpo(d: dict[str, Any]) -> None:
+        d["controllers"][0]["dpo"] = None
+
+    hits = of_rule(build(no_dpo), "art13-14.dpo-contact")
+    assert [(f.pointer, f.severity) for f in hits] == [("/controllers/0/dpo", "error")]
+    assert of_rule(build(), "art13-14.dpo-contact") == []
+
+
+def test_purposes() -> None:
+    hits = of_rule(build(lambda d: act(d).update(purposes=[])), "art13-14.purposes")
+    assert [f.pointer for f in hits] == ["/activities/0/purposes"]
+    assert of_rule(build(), "art13-14.purposes") == []
+
+
+def test_no_activities_at_all() -> None:
+    rules = {f.rule for f in findings(build(lambda d: d.update(activities=[])))}
+    assert {"art13-14.purposes", "art13-14.lawful-basis"} <= rules
+
+
+def test_lawful_basis() -> None:
+    def only_art9(d: dict[str, Any]) -> None:
+        act(d)["lawful_bases"] = [{"basis": "art9-2-a"}]
+
+    hits = of_rule(build(only_art9), "art13-14.lawful-basis")
+    assert [f.pointer for f in hits] == ["/activities/0/lawful_bases"]
+    assert of_rule(build(), "art13-14.lawful-basis") == []
+
+
+def test_data_categories() -> None:
+    hits = of_rule(build(lambda d: act(d).update(data_categories=[])), "art14.data-categories")
+    assert [f.pointer for f in hits] == ["/activities/0/data_categories"]
+
+    def direct_only(d: dict[str, Any]) -> None:  # Art 13 only: Art 14(1)(d) does not apply
+        act(d).update(data_categories=[], sources=[{"party": "data-subject"}])
+
+    assert of_rule(build(direct_only), "art14.data-categories") == []
+    assert of_rule(build(), "art14.data-categories") == []
+
+
+def test_recipients() -> None:
+    def arrangement_without_recipients(d: dict[str, Any]) -> None:
+        act(d)["recipients"] = []
+        act(d)["sharing_arrangements"] = [{"name": "National data", "parties": ["mhclg"]}]
+
+    hits = of_rule(build(arrangement_without_recipients), "art13-14.recipients")
+    assert [(f.pointer, f.severity) for f in hits] == [("/activities/0/recipients", "warning")]
+    assert "National data" in hits[0].message
+
+    def other_parties_supply_data(d: dict[str, Any]) -> None:  # parties need not be recipients
+        act(d)["sharing_arrangements"] = [{"name": "Evaluation", "parties": ["mhclg", "police"]}]
+
+    assert of_rule(build(other_parties_supply_data), "art13-14.recipients") == []
+    # No sharing described and no recipients: it may share with no one.
+    assert of_rule(build(lambda d: act(d).update(recipients=[])), "art13-14.recipients") == []
+    assert of_rule(build(), "art13-14.recipients") == []
+
+
+def test_transfers() -> None:
+    def maybe(d: dict[str, Any]) -> None:
+        act(d)["transfers"] = {"occurs": "conditional", "text": "If a child moves abroad"}
+
+    assert [f.pointer for f in of_rule(build(maybe), "art13-14.transfers")] == [
+        "/activities/0/transfers"
+    ]
+
+    def with_safeguards(d: dict[str, Any]) -> None:
+        act(d)["transfers"] = {"occurs": "yes", "safeguards": "UK adequacy regulations"}
+
+    assert of_rule(build(with_safeguards), "art13-14.transfers") == []
+    assert of_rule(build(lambda d: act(d).update(transfers=None)), "art13-14.transfers") == []
+
+
+def test_retention() -> None:
+    def corporate(d: dict[str, Any]) -> None:
+        act(d)["retention"] = [
+            {"trigger": "corporate_schedule", "text": "In line with our retention schedule"}
+        ]
+
+    hits = of_rule(build(corporate), "art13-14.retention")
+    assert [(f.pointer, f.severity) for f in hits] == [("/activities/0/retention", "error")]
+    assert "retention schedule" in hits[0].message
+
+    none = of_rule(build(lambda d: act(d).update(retention=[])), "art13-14.retention")
+    assert len(none) == 1
+
+    def criteria(d: dict[str, Any]) -> None:  # a criterion without a period is enough
+        act(d)["retention"] = [{"trigger": "end_of_service", "text": "Until support ends"}]
+
+    assert of_rule(build(criteria), "art13-14.retention") == []
+    assert of_rule(build(), "art13-14.retention") == []
+
+
+def test_rights() -> None:
+    hits = of_rule(build(lambda d: set_rights(d, [])), "art13-14.rights")
+    assert [(f.pointer, f.severity) for f in hits] == [("/notice/rights", "error")]
+    assert of_rule(build(), "art13-14.rights") == []
+
+
+def test_rights_incomplete() -> None:
+    hits = of_rule(build(lambda d: set_rights(d, ["access"])), "art13-14.rights-incomplete")
+    assert len(hits) == 1
+    assert "rectification" in hits[0].message and "to object" in hits[0].message
+    # Public task: erasure and portability do not apply, so these four suffice.
+    public_task = ["access", "rectification", "restriction", "objection"]
+    assert of_rule(build(lambda d: set_rights(d, public_task)), "art13-14.rights-incomplete") == []
+
+    def consent(d: dict[str, Any]) -> None:
+        set_rights(d, [*public_task, "withdraw_consent"])
+        act(d)["lawful_bases"].append({"basis": "art6-1-a"})
+
+    hits = of_rule(build(consent), "art13-14.rights-incomplete")
+    assert "erasure" in hits[0].message and "portability" in hits[0].message
+
+
+def test_withdraw_consent() -> None:
+    def consent(d: dict[str, Any]) -> None:
+        act(d)["lawful_bases"].append({"basis": "art6-1-a"})
+        set_rights(d, ["access", "rectification", "erasure", "restriction", "objection"])
+
+    hits = of_rule(build(consent), "art13-14.withdraw-consent")
+    assert [(f.pointer, f.severity) for f in hits] == [("/notice/rights", "error")]
+
+    def explicit(d: dict[str, Any]) -> None:
+        consent(d)
+        act(d)["lawful_bases"] = [{"basis": "art6-1-e"}, {"basis": "art9-2-a"}]
+
+    assert len(of_rule(build(explicit), "art13-14.withdraw-consent")) == 1
+    # No consent basis: nothing to withdraw.
+    no_consent = ["access", "rectification", "restriction", "objection"]
+    assert of_rule(build(lambda d: set_rights(d, no_consent)), "art13-14.withdraw-consent") == []
+    assert (
+        of_rule(
+            build(lambda d: act(d)["lawful_bases"].append({"basis": "art6-1-a"})),
+            "art13-14.withdraw-consent",
+        )
+        == []
+    )
+
+
+def test_complaint_ico() -> None:
+    def not_named(d: dict[str, Any]) -> None:
+        d["notice"]["complaint"] = {"ico_named": False, "text": "Contact us"}
+
+    hits = of_rule(build(not_named), "art13-14.complaint-ico")
+    assert [(f.pointer, f.severity) for f in hits] == [("/notice/complaint", "error")]
+    assert (
+        len(of_rule(build(lambda d: d["notice"].update(complaint=None)), "art13-14.complaint-ico"))
+        == 1
+    )
+    assert of_rule(build(), "art13-14.complaint-ico") == []
+
+
+def test_statutory_requirement() -> None:
+    no_statement = build(lambda d: d["notice"].update(provision_requirement=None))
+    hits = of_rule(no_statement, "art13.statutory-requirement")
+    assert [f.pointer for f in hits] == ["/notice/provision_requirement"]
+
+    def third_party_only(d: dict[str, Any]) -> None:  # Art 14 only: 13(2)(e) does not apply
+        d["notice"]["provision_requirement"] = None
+        act(d)["sources"] = [{"party": "police"}]
+
+    assert of_rule(build(third_party_only), "art13.statutory-requirement") == []
+    assert of_rule(build(), "art13.statutory-requirement") == []
+
+
+def test_source() -> None:
+    hits = of_rule(build(lambda d: act(d).update(sources=[])), "art14.source")
+    assert [(f.pointer, f.severity) for f in hits] == [("/activities", "warning")]
+
+    def second_activity_reuses_data(d: dict[str, Any]) -> None:
+        other = copy.deepcopy(act(d))
+        other.update(id="evaluation", name="Service evaluation", sources=[])
+        d["activities"].append(other)
+
+    assert of_rule(build(second_activity_reuses_data), "art14.source") == []
+    assert of_rule(build(), "art14.source") == []
+
+
+def test_automated_decisions() -> None:
+    def adm(d: dict[str, Any]) -> None:
+        act(d)["automated_decision_making"] = {"used": True}
+
+    assert [f.pointer for f in of_rule(build(adm), "art13-14.automated-decisions")] == [
+        "/activities/0/automated_decision_making"
+    ]
+
+    def explained(d: dict[str, Any]) -> None:
+        act(d)["automated_decision_making"] = {"used": True, "text": "A score decides ..."}
+
+    assert of_rule(build(explained), "art13-14.automated-decisions") == []
+    assert of_rule(build(), "art13-14.automated-decisions") == []
+
+
+# --------------------------------------------------------------------------- consistency
+
+
+def health(d: dict[str, Any]) -> None:
+    act(d)["data_categories"].append({"category": "special.health.mental"})
+
+
+def test_special_without_art9() -> None:
+    hits = of_rule(build(health), "consistency.special-without-art9")
+    assert [(f.pointer, f.severity) for f in hits] == [("/activities/0/lawful_bases", "error")]
+
+    def in_recipient_link(d: dict[str, Any]) -> None:  # categories on links count too
+        act(d)["recipients"][0]["data_categories"] = ["special.health"]
+
+    assert len(of_rule(build(in_recipient_link), "consistency.special-without-art9")) == 1
+
+    def with_condition(d: dict[str, Any]) -> None:
+        health(d)
+        act(d)["lawful_bases"] += [{"basis": "art9-2-h"}, {"basis": "dpa2018-sch1-para2"}]
+
+    assert of_rule(build(with_condition), "consistency.special-without-art9") == []
+    assert of_rule(build(), "consistency.special-without-art9") == []
+
+
+def test_art9_without_schedule1() -> None:
+    def g_with_part3_only(d: dict[str, Any]) -> None:
+        health(d)
+        act(d)["lawful_bases"] += [{"basis": "art9-2-g"}, {"basis": "dpa2018-sch1-para36"}]
+
+    hits = of_rule(build(g_with_part3_only), "consistency.art9-without-schedule1")
+    assert [f.pointer for f in hits] == ["/activities/0/lawful_bases/1"]
+    assert "Part 2" in hits[0].message and "Part 3" in hits[0].message
+    assert hits[0].legal_reference == "DPA 2018 s.10(3), Sch 1 Part 2"
+
+    def h_with_part2(d: dict[str, Any]) -> None:  # right condition, wrong part
+        health(d)
+        act(d)["lawful_bases"] += [{"basis": "art9-2-h"}, {"basis": "dpa2018-sch1-para18"}]
+
+    assert len(of_rule(build(h_with_part2), "consistency.art9-without-schedule1")) == 1
+
+    def right_parts(d: dict[str, Any]) -> None:
+        health(d)
+        act(d)["lawful_bases"] += [
+            {"basis": "art9-2-g"},
+            {"basis": "dpa2018-sch1-para18"},
+            {"basis": "art9-2-h"},
+            {"basis": "dpa2018-sch1-para2"},
+        ]
+
+    assert of_rule(build(right_parts), "consistency.art9-without-schedule1") == []
+
+    def explicit_consent(d: dict[str, Any]) -> None:  # 9(2)(a) needs no Sch 1 condition
+        health(d)
+        act(d)["lawful_bases"].append({"basis": "art9-2-a"})
+
+    assert of_rule(build(explicit_consent), "consistency.art9-without-schedule1") == []
+
+
+def test_criminal_without_condition() -> None:
+    def criminal(d: dict[str, Any]) -> None:
+        act(d)["sources"][1]["data_categories"] = ["criminal"]
+
+    hits = of_rule(build(criminal), "consistency.criminal-without-condition")
+    assert [(f.pointer, f.severity) for f in hits] == [("/activities/0/lawful_bases", "error")]
+
+    def art10_only(d: dict[str, Any]) -> None:
+        criminal(d)
+        act(d)["lawful_bases"].append({"basis": "art10"})
+
+    hits = of_rule(build(art10_only), "consistency.criminal-without-condition")
+    assert "only Art 10" in hits[0].message
+
+    def with_sch1(d: dict[str, Any]) -> None:
+        criminal(d)
+        act(d)["lawful_bases"] += [{"basis": "art10"}, {"basis": "dpa2018-sch1-para18"}]
+
+    assert of_rule(build(with_sch1), "consistency.criminal-without-condition") == []
+    assert of_rule(build(), "consistency.criminal-without-condition") == []
+
+
+@pytest.mark.parametrize("basis", ["art6-1-f", "art6-1-ea"])
+def test_public_authority_legitimate_interests(basis: str) -> None:
+    def li(d: dict[str, Any]) -> None:
+        act(d)["lawful_bases"].append({"basis": basis})
+
+    hits = of_rule(build(li), "consistency.public-authority-legitimate-interests")
+    assert [(f.pointer, f.severity) for f in hits] == [("/activities/0/lawful_bases/1", "error")]
+
+    def not_public(d: dict[str, Any]) -> None:
+        li(d)
+        d["controllers"][0].update(name="Testshire Charity Trust", gss_code=None)
+
+    assert of_rule(build(not_public), "consistency.public-authority-legitimate-interests") == []
+    assert of_rule(build(), "consistency.public-authority-legitimate-interests") == []
+
+
+# --------------------------------------------------------------------------- citations
+
+
+def cite(cited_as: str, kind: str = "law") -> Callable[[dict[str, Any]], None]:
+    def change(d: dict[str, Any]) -> None:
+        act(d)["statutes"] = [{"cited_as": cited_as, "kind_as_cited": kind}]
+
+    return change
+
+
+def test_unknown_instrument() -> None:
+    hits = of_rule(build(cite("Equality Act 2005")), "citation.unknown-instrument")
+    assert [(f.pointer, f.severity) for f in hits] == [
+        ("/activities/0/statutes/0/cited_as", "error")
+    ]
+    assert "no Equality Act of 2005" in hits[0].message and "Equality Act 2010" in hits[0].message
+    assert len(of_rule(build(cite("Family Fortunes Act 1999")), "citation.unknown-instrument")) == 1
+    assert of_rule(build(cite("Equality Act 2010")), "citation.unknown-instrument") == []
+
+
+def test_misnamed() -> None:
+    hits = of_rule(build(cite("Children's Act 1989 s.17")), "citation.misnamed")
+    assert [(f.pointer, f.severity) for f in hits] == [
+        ("/activities/0/statutes/0/cited_as", "warning")
+    ]
+    assert hits[0].suggestion == "Children Act 1989"
+    assert of_rule(build(cite("The Children Act, 1989")), "citation.misnamed") == []
+
+
+def test_guidance_as_law() -> None:
+    hits = of_rule(
+        build(cite("Working Together to Safeguard Children")), "citation.guidance-as-law"
+    )
+    assert [f.pointer for f in hits] == ["/activities/0/statutes/0/cited_as"]
+    assert "Department for Education" in hits[0].message
+    presented_as_guidance = cite("Working Together to Safeguard Children", kind="guidance")
+    assert of_rule(build(presented_as_guidance), "citation.guidance-as-law") == []
+
+
+def test_eu_gdpr() -> None:
+    hits = of_rule(
+        build(cite("General Data Protection Regulation (GDPR) Article 6")), "citation.eu-gdpr"
+    )
+    assert [(f.pointer, f.severity) for f in hits] == [
+        ("/activities/0/statutes/0/cited_as", "info")
+    ]
+
+    def free_text(d: dict[str, Any]) -> None:
+        d["notice"]["introduction"] = "Under the GDPR, and again the GDPR, you have rights."
+        d["notice"]["rights_text"] = "Under the General Data Protection Regulation ..."
+
+    hits = of_rule(build(free_text), "citation.eu-gdpr")
+    assert [f.pointer for f in hits] == ["/notice/introduction", "/notice/rights_text"]  # one each
+    # Before 2021 the EU GDPR was the law.
+    assert of_rule(build(free_text), "citation.eu-gdpr", today=date(2020, 6, 1)) == []
+    assert of_rule(build(cite("UK GDPR Article 6(1)(e)")), "citation.eu-gdpr") == []
+    assert of_rule(build(), "citation.eu-gdpr") == []  # the introduction says "UK GDPR"
+
+
+# --------------------------------------------------------------------------- staleness
+
+
+def test_arrangement_ended() -> None:
+    def ended(d: dict[str, Any]) -> None:
+        act(d)["recipients"].append({"party": "mhclg"})
+        act(d)["sharing_arrangements"] = [
+            {
+                "name": "National data collection",
+                "parties": ["mhclg"],
+                "end_date": "2025-03-31",
+                "end_date_as_written": "until March 2025",
+            }
+        ]
+
+    hits = of_rule(build(ended), "staleness.arrangement-ended")
+    assert [f.pointer for f in hits] == ["/activities/0/sharing_arrangements/0/end_date"]
+    assert "2025-03-31" in hits[0].message and "until March 2025" in hits[0].message
+    # Relative to the date asked about, not the clock.
+    assert of_rule(build(ended), "staleness.arrangement-ended", today=date(2025, 1, 1)) == []
+
+
+def test_renamed_department() -> None:
+    def dluhc(d: dict[str, Any]) -> None:
+        act(d)["recipients"].append({"party": "dluhc"})
+
+    hits = of_rule(build(dluhc), "staleness.renamed-department")
+    assert [f.pointer for f in hits] == ["/activities/0/recipients/1/party"]
+    assert "Ministry of Housing" in hits[0].message and "2024-07-08" in hits[0].message
+    assert of_rule(build(dluhc), "staleness.renamed-department", today=date(2024, 1, 1)) == []
+
+    def in_arrangement(d: dict[str, Any]) -> None:
+        act(d)["recipients"].append({"party": "future-body"})
+        act(d)["sharing_arrangements"] = [{"name": "x", "parties": ["dluhc"]}]
+
+    hits = of_rule(build(in_arrangement), "staleness.renamed-department")
+    assert [f.pointer for f in hits] == ["/activities/0/sharing_arrangements/0/parties/0"]
+    assert of_rule(build(), "staleness.renamed-department") == []
+
+
+def test_notice_review() -> None:
+    def old(d: dict[str, Any]) -> None:
+        d["notice"].update(last_updated="2023-11-01", last_updated_as_written="November 2023")
+
+    hits = of_rule(build(old), "staleness.notice-review")
+    assert [f.pointer for f in hits] == ["/notice/last_updated"]
+    assert "November 2023" in hits[0].message
+
+    def effective(d: dict[str, Any]) -> None:
+        d["notice"].update(last_updated=None, effective_from="2020-01-01")
+
+    assert [f.pointer for f in of_rule(build(effective), "staleness.notice-review")] == [
+        "/notice/effective_from"
+    ]
+    # Exactly two years is not more than two years.
+    exactly = build(lambda d: d["notice"].update(last_updated="2024-11-21"))
+    assert of_rule(exactly, "staleness.notice-review") == []
+    assert of_rule(build(), "staleness.notice-review") == []
+
+
+# --------------------------------------------------------------------------- contacts
+
+
+def test_phone() -> None:
+    def bad(d: dict[str, Any]) -> None:
+        d["controllers"][0]["dpo"]["phone"] = "020 75525 5000"
+
+    hits = of_rule(build(bad), "contact.phone")
+    assert [(f.pointer, f.severity) for f in hits] == [("/controllers/0/dpo/phone", "error")]
+
+    def in_prose(d: dict[str, Any]) -> None:
+        d["notice"]["rights_text"] = "Call our DPO on 020 75525 5000 or write to us."
+
+    assert [f.pointer for f in of_rule(build(in_prose), "contact.phone")] == ["/notice/rights_text"]
+
+    def two_good(d: dict[str, Any]) -> None:
+        ico = d["notice"]["complaint"]["ico_contact"]
+        ico["phone"] = "0303 123 1113 (local rate) or 01625 545 745"
+
+    assert of_rule(build(two_good), "contact.phone") == []
+    assert of_rule(build(), "contact.phone") == []
+
+
+def test_email() -> None:
+    def bad(d: dict[str, Any]) -> None:
+        d["notice"]["complaint"]["contact_first"]["email"] = "dpo@camden"
+
+    hits = of_rule(build(bad), "contact.email")
+    assert [(f.pointer, f.severity) for f in hits] == [
+        ("/notice/complaint/contact_first/email", "error")
+    ]
+    assert (
+        len(
+            of_rule(
+                build(lambda d: d["controllers"][0]["dpo"].update(email="dpo at x")),
+                "contact.email",
+            )
+        )
+        == 1
+    )
+    assert of_rule(build(), "contact.email") == []
+
+
+def test_every_rule_has_a_test() -> None:
+    names = {name for name in globals() if name.startswith("test_")}
+    for rule_id in RULES:
+        stem = rule_id.split(".", 1)[1].replace("-", "_")
+        assert f"test_{stem}" in names, f"no test for {rule_id}"
+
+
+# --------------------------------------------------------------------------- the five seeds
+
+
+@pytest.fixture(scope="module")
+def seed_findings() -> dict[str, list[Finding]]:
+    from app.register.seeds import read_seed_dir
+
+    seeds = read_seed_dir(ROOT / "seed")
+    return {d.service.id: check_notice(d, seeds.vocabulary, today=TODAY) for d in seeds.documents}
+
+
+def hits(found: list[Finding], rule: str, text: str = "") -> list[Finding]:
+    return [f for f in found if f.rule == rule and text in f.message]
+
+
+def test_seeds_equality_act_2005(seed_findings: dict[str, list[Finding]]) -> None:
+    found = hits(seed_findings["camden-family-support"], "citation.unknown-instrument")
+    assert len(found) == 1
+    assert "Equality Act 2005" in found[0].message
+    assert "Equality Act 2006" in found[0].message and "Equality Act 2010" in found[0].message
+    for service, found_here in seed_findings.items():  # no other citation is unknown
+        if service != "camden-family-support":
+            assert hits(found_here, "citation.unknown-instrument") == [], service
+
+
+def test_seeds_childrens_act(seed_findings: dict[str, list[Finding]]) -> None:
+    camden = hits(seed_findings["camden-family-support"], "citation.misnamed", "Children's Act")
+    assert len(camden) == 2
+    assert {f.suggestion for f in camden} == {"Children Act 1989"}
+    for service in ("shropshire-strengthening-families", "cambridgeshire-peterborough-early-help"):
+        found = hits(seed_findings[service], "citation.misnamed", "Children")
+        assert found and {f.suggestion for f in found} <= {
+            "Children Act 2004",
+            "Children and Families Act 2014",
+        }
+    # Only misnamed citations are reported as misnamed.
+    for found_here in seed_findings.values():
+        for f in hits(found_here, "citation.misnamed"):
+            assert (
+                "Children's" in f.message
+                or "Children’s" in f.message
+                or ("Special Education Needs" in f.message)
+            )
+
+
+def test_seeds_southwark(seed_findings: dict[str, list[Finding]]) -> None:
+    found = seed_findings["southwark-early-help"]
+    phone = hits(found, "contact.phone", "020 75525 5000")
+    assert "/controllers/0/dpo/phone" in {f.pointer for f in phone}
+    assert hits(found, "art13-14.controller-designation", "the County Council")
+    # All other contact details in the five notices are valid.
+    for service, found_here in seed_findings.items():
+        for f in hits(found_here, "contact.phone"):
+            assert service == "southwark-early-help" and "020 75525 5000" in f.message
+        assert hits(found_here, "contact.email") == []
+
+
+def test_seeds_national_insights_ended(seed_findings: dict[str, list[Finding]]) -> None:
+    found = hits(seed_findings["camden-early-help"], "staleness.arrangement-ended")
+    assert len(found) == 1
+    assert "National Insights" in found[0].message and "2025-03-31" in found[0].message
+
+
+def test_seeds_dluhc_renamed(seed_findings: dict[str, list[Finding]]) -> None:
+    for service in ("shropshire-strengthening-families", "camden-early-help"):
+        found = hits(seed_findings[service], "staleness.renamed-department", "Levelling Up")
+        assert found, service
+        assert all(
+            "Ministry of Housing, Communities and Local Government" in f.message
+            and "2024-07-08" in f.message
+            for f in found
+        )
+
+
+def test_seeds_shropshire_retention(seed_findings: dict[str, list[Finding]]) -> None:
+    found = hits(seed_findings["shropshire-strengthening-families"], "art13-14.retention")
+    assert {f.pointer for f in found} == {f"/activities/{i}/retention" for i in range(4)}
+    assert all("corporate retention schedule" in f.message for f in found)
+
+
+def test_seeds_cambridgeshire_peterborough(seed_findings: dict[str, list[Finding]]) -> None:
+    found = seed_findings["cambridgeshire-peterborough-early-help"]
+    assert {f.pointer for f in hits(found, "art13-14.dpo-contact")} == {
+        "/controllers/0/dpo",
+        "/controllers/1/dpo",
+    }
+    assert len(hits(found, "art13-14.rights")) == 1
+    assert len(hits(found, "art13-14.complaint-ico")) == 1
+
+
+def test_seeds_no_false_alarms_on_complete_items(seed_findings: dict[str, list[Finding]]) -> None:
+    """Items the notices do give are not reported missing."""
+    for service in (
+        "camden-early-help",
+        "camden-family-support",
+        "shropshire-strengthening-families",
+    ):
+        rules = {f.rule for f in seed_findings[service]}
+        assert not rules & {"art13-14.dpo-contact", "art13-14.rights", "art13-14.complaint-ico"}
+    assert hits(seed_findings["camden-family-support"], "art13-14.rights-incomplete") == []
+    for found_here in seed_findings.values():
+        assert hits(found_here, "art14.source") == []
+        assert hits(found_here, "art13-14.recipients") == []
+        assert hits(found_here, "consistency.public-authority-legitimate-interests") == []
