@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app import migrate
@@ -20,8 +21,10 @@ from app.register.seeds import DocumentFileError, read_document, read_seed_dir
 cli = typer.Typer(help="The council processing-activity register.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 seed_cli = typer.Typer(help="Seed data.", no_args_is_help=True)
+keys_cli = typer.Typer(help="API keys (stored hashed; a key is shown once).", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(seed_cli, name="seed")
+cli.add_typer(keys_cli, name="keys")
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -29,8 +32,8 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _engine():
-    return make_engine(get_settings())
+def _engine() -> Engine:
+    return make_engine(get_settings(), pooled=False)
 
 
 @db_cli.command("upgrade")
@@ -69,6 +72,51 @@ def seed_load(
     except DocumentFileError as exc:
         raise _fail(str(exc)) from exc
     typer.echo(f"loaded {count} notices")
+
+
+CLI_ACTOR = "cli"
+
+
+@keys_cli.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option(help="A name for the key's holder, e.g. 'web-team'")],
+    scope: Annotated[str, typer.Option(help="editor | publisher | auditor | admin")],
+) -> None:
+    """Create a key and print it. It cannot be shown again."""
+    from app.auth.service import create_key
+
+    engine = _engine()
+    migrate.upgrade(engine)
+    try:
+        with Session(engine) as session:
+            key = create_key(session=session, name=name, scope=scope, actor=CLI_ACTOR)
+    except AppError as exc:
+        raise _fail(str(exc.detail)) from exc
+    typer.echo(key)
+
+
+@keys_cli.command("list")
+def keys_list() -> None:
+    """List keys: name, scope, created, revoked. Never the keys themselves."""
+    from app.auth.service import list_keys
+
+    with Session(_engine()) as session:
+        for key in list_keys(session=session):
+            revoked = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
+            typer.echo(f"{key.name}\t{key.scope}\t{key.created_at:%Y-%m-%d %H:%M}\t{revoked}")
+
+
+@keys_cli.command("revoke")
+def keys_revoke(name: str) -> None:
+    """Revoke the key called NAME."""
+    from app.auth.service import revoke_key
+
+    try:
+        with Session(_engine()) as session:
+            revoke_key(session=session, name=name, actor=CLI_ACTOR)
+    except AppError as exc:
+        raise _fail(str(exc.detail)) from exc
+    typer.echo(f"revoked {name}")
 
 
 @cli.command("import")
@@ -122,6 +170,85 @@ def export(
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@cli.command("render")
+def render(
+    service_id: str,
+    fmt: Annotated[str, typer.Option("--format", help="html, markdown or text")] = "text",
+    version: Annotated[
+        int | None, typer.Option(help="A version number (default: in effect today)")
+    ] = None,
+    full_page: Annotated[bool, typer.Option("--full-page", help="html: a standalone page")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Write the privacy notice of a service as text, generated from the register."""
+    from app.notices.render import MEDIA_TYPES, render_notice
+
+    if fmt not in MEDIA_TYPES:
+        raise _fail("--format must be html, markdown or text", 2)
+    try:
+        with Session(_engine()) as session:
+            row = svc.resolve_version(session=session, service_id=service_id, version=version)
+            document = svc.export_document(session=session, version=row)
+            vocabulary = svc.read_vocabulary(session=session)
+    except AppError as exc:
+        raise _fail(str(exc.detail)) from exc
+    text = render_notice(document, vocabulary, fmt=fmt, full_page=full_page)  # type: ignore[arg-type]
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@cli.command("check")
+def check(
+    target: Annotated[
+        str, typer.Argument(help="A service id in the register, or a notice document file")
+    ],
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    version: Annotated[int | None, typer.Option(help="A version number (service ids only)")] = None,
+    today: Annotated[str | None, typer.Option(help="Check as of this date (YYYY-MM-DD)")] = None,
+) -> None:
+    """Check a notice: findings with rule, severity, pointer, message and legal reference.
+
+    Exits 1 when there are error findings. A file is checked against the shipped
+    vocabularies (ROPA_SEED_DIR/vocab); a service id against the register's.
+    """
+    from datetime import date
+
+    from app.notices.checks import check_notice
+    from app.register.vocabulary import load_vocabulary
+
+    as_of = date.fromisoformat(today) if today else date.today()
+    path = Path(target)
+    try:
+        if path.suffix in (".yaml", ".yml", ".json") or path.exists():
+            document = read_document(path)
+            vocabulary = load_vocabulary(get_settings().seed_dir / "vocab")
+        else:
+            with Session(_engine()) as session:
+                row = svc.resolve_version(session=session, service_id=target, version=version)
+                document = svc.export_document(session=session, version=row)
+                vocabulary = svc.read_vocabulary(session=session)
+    except DocumentFileError as exc:
+        raise _fail(str(exc), 2) from exc
+    except AppError as exc:
+        raise _fail(str(exc.detail), 2) from exc
+    findings = check_notice(document, vocabulary, today=as_of)
+    if fmt == "json":
+        typer.echo(
+            json.dumps([f.model_dump(mode="json") for f in findings], indent=2, ensure_ascii=False)
+        )
+    else:
+        for f in findings:
+            typer.echo(f"{f.severity.upper():8} {f.rule:45} {f.pointer}")
+            typer.echo(f"         {f.message}")
+            typer.echo(f"         ({f.legal_reference})")
+        counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+        typer.echo(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
+    if any(f.severity == "error" for f in findings):
+        raise typer.Exit(1)
 
 
 @cli.command("serve")

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     #: Rendered/serialised published versions kept in memory (they never change).
     cache_entries: int = 2048
     access_log: bool = False
+    #: Request bodies larger than this are refused with 413.
+    max_body_bytes: int = 1_048_576
 
 
 @lru_cache

@@ -8,21 +8,26 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from app.config import Settings
 
 
-def make_engine(settings: Settings) -> Engine:
+def make_engine(settings: Settings, *, pooled: bool = True) -> Engine:
+    """The engine. ``pooled=False`` (one-shot commands) closes each connection after use."""
     url = make_url(settings.database_url)
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if url.get_backend_name() == "sqlite":
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
     else:
         kwargs["connect_args"] = {"connect_timeout": settings.db_connect_timeout}
+    if url.get_backend_name() != "sqlite" and pooled:
         kwargs["pool_size"] = settings.db_pool_size
         kwargs["max_overflow"] = settings.db_max_overflow
         kwargs["pool_timeout"] = settings.db_connect_timeout
+    if not pooled:
+        kwargs["poolclass"] = NullPool
     engine = create_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
 

@@ -99,6 +99,39 @@ class Conflict(AppError):
     title = "Conflict with the current state"
 
 
+class Unauthorized(AppError):
+    status = 401
+    slug = "unauthorized"
+    title = "A valid API key is required"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(AppError):
+    status = 403
+    slug = "forbidden"
+    title = "The API key's scope does not allow this"
+
+
+class PreconditionFailed(AppError):
+    status = 412
+    slug = "precondition-failed"
+    title = "The resource has changed since you read it"
+
+
+class PreconditionRequired(AppError):
+    status = 428
+    slug = "precondition-required"
+    title = "Send If-Match with the ETag you read"
+
+
+class PayloadTooLarge(AppError):
+    status = 413
+    slug = "payload-too-large"
+    title = "The request body is too large"
+
+
 class ServiceUnavailable(AppError):
     status = 503
     slug = "unavailable"
@@ -118,10 +151,15 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The ``responses=`` entry for a route: each status as problem+json."""
     descriptions = {
         304: "Not modified (the `If-None-Match` ETag matches)",
+        401: "No API key, or an unknown or revoked one",
+        403: "The API key's scope does not allow this",
         404: "Not found",
         406: "No acceptable representation",
-        409: "Conflict",
+        409: "Conflict with the current state (e.g. a published version is immutable)",
+        412: "The `If-Match` ETag is stale: the resource changed; nothing was changed",
+        413: "The request body is too large",
         422: "Invalid request: each failing parameter or field is listed",
+        428: "`If-Match` is required",
         503: "The database is unavailable; retry after the `Retry-After` seconds",
     }
     out: dict[int | str, dict[str, Any]] = {}

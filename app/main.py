@@ -8,11 +8,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import health
+from app.audit import router as audit
 from app.cache import BytesCache
 from app.config import Settings, get_settings
 from app.db import make_engine
+from app.editing import router as editing
 from app.errors import install_handlers
 from app.exports import router as exports
+from app.limits import BodyLimit
+from app.notices import router as notices
 from app.register import router as register
 from app.sharing import router as sharing
 
@@ -43,6 +47,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_handlers(app)
     app.include_router(health.router)
     app.include_router(register.router)
+    app.include_router(notices.router)
+    app.include_router(editing.router)
+    app.include_router(audit.router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(sharing.router)
     app.include_router(exports.router)
     return app

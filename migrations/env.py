@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import Connection, engine_from_config, pool
-from sqlmodel import SQLModel
 
-import app.register.models  # noqa: F401  (registers the tables)
 from app.config import get_settings
+from app.tables import metadata
 
 config = context.config
-target_metadata = SQLModel.metadata
+target_metadata = metadata
 
 
 def _run(connection: Connection) -> None:

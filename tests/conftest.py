@@ -139,3 +139,19 @@ def empty_db(backend: Backend) -> str:
 @pytest.fixture
 def fresh_client(fresh_db: str) -> Iterator[TestClient]:
     yield from _client(fresh_db)
+
+
+@pytest.fixture
+def keys(fresh_db: str) -> dict[str, dict[str, str]]:
+    """Authorization headers by scope (editor, publisher, auditor, admin) on ``fresh_db``."""
+    from app.auth.models import SCOPES
+    from app.auth.service import create_key
+
+    engine = make_engine(Settings(database_url=fresh_db))
+    headers = {}
+    with Session(engine) as session:
+        for scope in SCOPES:
+            key = create_key(session=session, name=f"test-{scope}", scope=scope, actor="test")
+            headers[scope] = {"Authorization": f"Bearer {key}"}
+    engine.dispose()
+    return headers

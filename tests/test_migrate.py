@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-import app.register.models  # noqa: F401
+import app.tables  # noqa: F401
 from app import migrate
 from app.config import Settings
 from app.db import make_engine

@@ -35,7 +35,7 @@ Decisions where the ICO template and the register do not line up one to one:
   applies (special category or criminal offence data, or a Schedule 1 condition).
 - Columns the register holds no data for (processor contracts, legitimate interests
   assessments, consent records, DPIAs, breaches, policy documents) are present and empty.
-- *Missing required items* (:func:`missing_items`): the Art 30(1) / DPA 2018 Sch 1 para 41
+- *Missing required items* (:meth:`RowBuilder.missing`): the Art 30(1) / DPA 2018 Sch 1 para 41
   items the row lacks: purposes; categories of individuals; categories of personal data;
   categories of recipients; retention period (no rule gives a duration or a criterion: a rule
   "per corporate schedule" or "unspecified" without a duration does not count); Article 6
@@ -49,7 +49,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -337,6 +336,8 @@ class RopaExport:
             versions.values(), key=lambda v: (v.controller or "", v.service_id)
         )
         self.total = sum(v.count for v in self.versions)
+        self._by_version = {v.id: v for v in self.versions}
+        self.rows = RowBuilder(vocab, self.controllers)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -405,71 +406,56 @@ class RopaExport:
             yield from flush()
 
     def _records(self, conn: Connection, rows: Sequence[DbRow]) -> list[ActivityRecord]:
-        by_version = {v.id: v for v in self.versions}
-        records = {
-            r.id: ActivityRecord(
-                id=r.id,
-                slug=r.slug,
-                name=r.name,
-                business_function=r.business_function,
-                consent_dependent=bool(r.consent_dependent),
-                transfers=r.transfers,
-                adm_used=r.adm_used,
-                adm_text=r.adm_text,
-                version=by_version[r.notice_version_id],
+        """Activity rows with their linked rows: one query per linked table for the batch."""
+        by_version = self._by_version
+        records: dict[int, ActivityRecord] = {}
+        for aid, vid, slug, name, function, consent, transfers, adm_used, adm_text, _ in rows:
+            records[aid] = ActivityRecord(
+                aid,
+                slug,
+                name,
+                function,
+                bool(consent),
+                transfers,
+                adm_used,
+                adm_text,
+                by_version[vid],
             )
-            for r in rows
-        }
         ids = list(records)
 
-        def each(name: str, *cols: str) -> Iterator[DbRow]:
+        def fetch(name: str, *cols: str) -> Sequence[DbRow]:
             t = table(name)
-            yield from conn.execute(
+            return conn.execute(
                 select(t.c.activity_id, *(t.c[c] for c in cols))
                 .where(t.c.activity_id.in_(ids))
                 .order_by(t.c.activity_id, t.c.position)
-            )
+            ).all()
 
-        for r in each("activity_purpose", "text"):
-            records[r.activity_id].purposes.append(r.text)
-        for r in each("activity_data_subject", "subject"):
-            records[r.activity_id].subjects.append(r.subject)
-        for r in each("activity_data_category", "category"):
-            records[r.activity_id].categories.append(r.category)
-        for r in each("party_link", "role", "party", "condition"):
-            links = records[r.activity_id].sources if r.role == "source" else None
-            if links is None:
-                links = records[r.activity_id].recipients
-            links.append((r.party, r.condition))
-        for r in each("activity_basis", "basis", "as_written"):
-            records[r.activity_id].bases.append((r.basis, r.as_written))
-        for r in each("statute_citation", "cited_as", "statute", "provisions", "kind_as_cited"):
-            records[r.activity_id].statutes.append(
-                (r.cited_as, r.statute, list(r.provisions or []), r.kind_as_cited)
-            )
-        for r in each("retention_rule", "trigger", "duration", "applies_to", "text"):
-            records[r.activity_id].retention.append((r.trigger, r.duration, r.applies_to, r.text))
-        for r in each("activity_system", "name"):
-            records[r.activity_id].systems.append(r.name)
-        return [records[r.id] for r in rows]
+        for aid, text in fetch("activity_purpose", "text"):
+            records[aid].purposes.append(text)
+        for aid, subject in fetch("activity_data_subject", "subject"):
+            records[aid].subjects.append(subject)
+        for aid, category in fetch("activity_data_category", "category"):
+            records[aid].categories.append(category)
+        for aid, role, party, condition in fetch("party_link", "role", "party", "condition"):
+            record = records[aid]
+            (record.sources if role == "source" else record.recipients).append((party, condition))
+        for aid, basis, as_written in fetch("activity_basis", "basis", "as_written"):
+            records[aid].bases.append((basis, as_written))
+        for aid, cited_as, statute, provisions, kind in fetch(
+            "statute_citation", "cited_as", "statute", "provisions", "kind_as_cited"
+        ):
+            records[aid].statutes.append((cited_as, statute, list(provisions or []), kind))
+        for aid, trigger, duration, applies_to, text in fetch(
+            "retention_rule", "trigger", "duration", "applies_to", "text"
+        ):
+            records[aid].retention.append((trigger, duration, applies_to, text))
+        for aid, system in fetch("activity_system", "name"):
+            records[aid].systems.append(system)
+        return list(records.values())
 
 
 # --- rows (pure) -----------------------------------------------------------------------------
-
-
-def _basis_label(vocab: VocabIndex, slug: str) -> str:
-    term = vocab.bases.get(slug)
-    return f"{term.code} {term.name}" if term else slug
-
-
-def _article(vocab: VocabIndex, slug: str) -> str:
-    term = vocab.bases.get(slug)
-    return term.article if term else "6"
-
-
-def _party_label(vocab: VocabIndex, slug: str, condition: str | None) -> str:
-    name = vocab.party_name(slug)
-    return f"{name} ({condition})" if condition else name
 
 
 def retention_label(trigger: str, duration: str | None, applies_to: str, text: str) -> str:
@@ -498,118 +484,170 @@ def has_dpo_contact(row: DbRow | None) -> bool:
     return row is not None and any((row.dpo_email, row.dpo_phone, row.dpo_address, row.dpo_url))
 
 
-def missing_items(record: ActivityRecord, vocab: VocabIndex, controller: DbRow | None) -> list[str]:
-    """The required items (Art 30(1), DPA 2018 Sch 1 para 41) the record does not give."""
-    kinds = {vocab.category_kind(c) for c in record.categories}
-    articles = [_article(vocab, slug) for slug, _ in record.bases]
-    art9 = [slug for slug, _ in record.bases if _article(vocab, slug) == "9"]
-    missing = []
-    if not record.purposes:
-        missing.append("purposes")
-    if not record.subjects:
-        missing.append("categories of individuals")
-    if not record.categories:
-        missing.append("categories of personal data")
-    if not record.recipients:
-        missing.append("categories of recipients")
-    if not any(
-        duration or trigger not in VAGUE_TRIGGERS for trigger, duration, _, _ in record.retention
-    ):
-        missing.append("retention period")
-    if "6" not in articles:
-        missing.append("Article 6 lawful basis")
-    if "special_category" in kinds and not art9:
-        missing.append("Article 9 condition")
-    needs_schedule1 = "criminal_offence" in kinds or any(
-        (term := vocab.bases.get(slug)) is not None and term.requires_schedule1_part
-        for slug in art9
-    )
-    if needs_schedule1 and "sch1" not in articles:
-        missing.append("Schedule 1 condition")
-    if not has_dpo_contact(controller):
-        missing.append("DPO contact")
-    if not record.version.security:
-        missing.append("security measures")
-    return missing
+@dataclass(slots=True)
+class _VersionCells:
+    """What every row of a version shares, worked out once."""
+
+    controller: DbRow | None
+    joint: list[str]
+    rights: list[str]
+    dpo_missing: bool
+    security: str | None
 
 
-def build_row(
-    record: ActivityRecord, vocab: VocabIndex, controllers: dict[str, DbRow]
-) -> dict[str, Any]:
-    """One ROPA row, keyed by column key, in column order; lists for multi-valued cells."""
-    v = record.version
-    controller = controllers.get(v.controller) if v.controller else None
-    by_article: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    for slug, as_written in record.bases:
-        by_article[_article(vocab, slug)].append((slug, as_written))
-    art6 = [_basis_label(vocab, s) for s, _ in by_article["6"]]
-    kinds = {vocab.category_kind(c) for c in record.categories}
-    schedule1 = [_basis_label(vocab, s) for s, _ in by_article["10"] + by_article["sch1"]]
-    section_applies = bool(kinds & {"special_category", "criminal_offence"} or by_article["sch1"])
-    transfers = record.transfers or {}
-    occurs = transfers.get("occurs")
-    if occurs == "no":
-        destinations = ["None"]
-    else:
-        destinations = list(transfers.get("destinations") or [])
-        if occurs and not destinations and transfers.get("text"):
-            destinations = [transfers["text"]]
-    if record.adm_used is None:
-        adm = None
-    else:
-        adm = ("Yes" if record.adm_used else "No") + (
-            f": {record.adm_text}" if record.adm_text else ""
+class RowBuilder:
+    """Turns activity records into ROPA rows (pure: vocabularies and controllers in memory).
+
+    Vocabulary look-ups are flattened into plain dictionaries and what a version's rows share
+    is computed once per version, so a row costs a few dictionary look-ups per cell.
+    """
+
+    def __init__(self, vocab: VocabIndex, controllers: dict[str, DbRow]) -> None:
+        self.vocab = vocab
+        self.controllers = controllers
+        self.category_name = {s: t.name for s, t in vocab.categories.items()}
+        self.category_kind = {s: t.kind for s, t in vocab.categories.items()}
+        self.subject_name = {s: t.name for s, t in vocab.subjects.items()}
+        self.party_name = {s: t.name for s, t in vocab.parties.items()}
+        self.article = {s: t.article for s, t in vocab.bases.items()}
+        self.basis_label = {s: f"{t.code} {t.name}" for s, t in vocab.bases.items()}
+        self.needs_schedule1 = {s for s, t in vocab.bases.items() if t.requires_schedule1_part}
+        self._versions: dict[int, _VersionCells] = {}
+
+    def _version(self, v: VersionInfo) -> _VersionCells:
+        cells = self._versions.get(v.id)
+        if cells is None:
+            controller = self.controllers.get(v.controller) if v.controller else None
+            cells = _VersionCells(
+                controller=controller,
+                joint=[
+                    _contact(self.controllers[c])
+                    for c in v.controllers
+                    if c != v.controller and c in self.controllers
+                ],
+                rights=[RIGHT_LABELS.get(r, r) for r in v.rights],
+                dpo_missing=not has_dpo_contact(controller),
+                security=v.security,
+            )
+            self._versions[v.id] = cells
+        return cells
+
+    def _party(self, slug: str, condition: str | None) -> str:
+        name = self.party_name.get(slug, slug)
+        return f"{name} ({condition})" if condition else name
+
+    def missing(self, record: ActivityRecord) -> list[str]:
+        """The required items (Art 30(1), DPA 2018 Sch 1 para 41) the record does not give."""
+        kind = self.category_kind
+        kinds = {kind.get(c, "personal") for c in record.categories}
+        articles = {self.article.get(slug, "6") for slug, _ in record.bases}
+        art9 = [slug for slug, _ in record.bases if self.article.get(slug) == "9"]
+        missing = []
+        if not record.purposes:
+            missing.append("purposes")
+        if not record.subjects:
+            missing.append("categories of individuals")
+        if not record.categories:
+            missing.append("categories of personal data")
+        if not record.recipients:
+            missing.append("categories of recipients")
+        if not any(d or t not in VAGUE_TRIGGERS for t, d, _, _ in record.retention):
+            missing.append("retention period")
+        if "6" not in articles:
+            missing.append("Article 6 lawful basis")
+        if "special_category" in kinds and not art9:
+            missing.append("Article 9 condition")
+        needs_schedule1 = "criminal_offence" in kinds or any(
+            slug in self.needs_schedule1 for slug in art9
         )
-    return {
-        "controller_gss_code": controller.gss_code if controller else None,
-        "controller_name": controller.name if controller else None,
-        "service_id": v.service_id,
-        "activity_id": record.public_id,
-        "activity_name": record.name,
-        "notice_version": v.version,
-        "effective_from": v.effective_from.isoformat() if v.effective_from else None,
-        "business_function": record.business_function or v.service_name,
-        "purposes": list(record.purposes),
-        "joint_controllers": [
-            _contact(controllers[c])
-            for c in v.controllers
-            if c != v.controller and c in controllers
-        ],
-        "data_subjects": [vocab.subject_name(s) for s in record.subjects],
-        "data_categories": list(dict.fromkeys(vocab.category_name(c) for c in record.categories)),
-        "recipients": list(
-            dict.fromkeys(_party_label(vocab, p, cond) for p, cond in record.recipients)
-        ),
-        "processor_contract": None,
-        "transfer_destinations": destinations,
-        "transfer_safeguards": transfers.get("safeguards"),
-        "retention": [retention_label(*rule) for rule in record.retention],
-        "security_measures": v.security,
-        "art6_basis": art6,
-        "art9_condition": [_basis_label(vocab, s) for s, _ in by_article["9"]],
-        "legitimate_interests": [
-            aw or _basis_label(vocab, s)
-            for s, aw in by_article["6"]
-            if s in LEGITIMATE_INTEREST_BASES
-        ],
-        "lia_link": None,
-        "rights": [RIGHT_LABELS.get(r, r) for r in v.rights],
-        "automated_decision_making": adm,
-        "sources": list(dict.fromkeys(_party_label(vocab, p, cond) for p, cond in record.sources)),
-        "consent_record_link": None,
-        "data_location": list(record.systems),
-        "dpia_required": None,
-        "dpia_progress": None,
-        "dpia_link": None,
-        "breach_occurred": None,
-        "breach_link": None,
-        "schedule1_condition": schedule1,
-        "schedule1_art6_basis": art6 if section_applies else [],
-        "retention_policy_link": None,
-        "retained_per_policy": None,
-        "policy_deviation_reasons": None,
-        "missing_required_items": missing_items(record, vocab, controller),
-    }
+        if needs_schedule1 and "sch1" not in articles:
+            missing.append("Schedule 1 condition")
+        if self._version(record.version).dpo_missing:
+            missing.append("DPO contact")
+        if not record.version.security:
+            missing.append("security measures")
+        return missing
+
+    def row(self, record: ActivityRecord) -> dict[str, Any]:
+        """One ROPA row, keyed by column key, in column order; lists for multi-valued cells."""
+        v = record.version
+        shared = self._version(v)
+        controller = shared.controller
+        article, label = self.article, self.basis_label
+        by_article: dict[str, list[tuple[str, str | None]]] = {
+            "6": [],
+            "9": [],
+            "10": [],
+            "sch1": [],
+        }
+        for slug, as_written in record.bases:
+            by_article[article.get(slug, "6")].append((slug, as_written))
+        art6 = [label.get(s, s) for s, _ in by_article["6"]]
+        kind = self.category_kind
+        kinds = {kind.get(c, "personal") for c in record.categories}
+        section_applies = bool(
+            "special_category" in kinds or "criminal_offence" in kinds or by_article["sch1"]
+        )
+        transfers = record.transfers or {}
+        occurs = transfers.get("occurs")
+        if occurs == "no":
+            destinations = ["None"]
+        else:
+            destinations = list(transfers.get("destinations") or [])
+            if occurs and not destinations and transfers.get("text"):
+                destinations = [transfers["text"]]
+        if record.adm_used is None:
+            adm = None
+        else:
+            adm = ("Yes" if record.adm_used else "No") + (
+                f": {record.adm_text}" if record.adm_text else ""
+            )
+        names = self.category_name
+        party = self._party
+        return {
+            "controller_gss_code": controller.gss_code if controller else None,
+            "controller_name": controller.name if controller else None,
+            "service_id": v.service_id,
+            "activity_id": record.public_id,
+            "activity_name": record.name,
+            "notice_version": v.version,
+            "effective_from": v.effective_from.isoformat() if v.effective_from else None,
+            "business_function": record.business_function or v.service_name,
+            "purposes": record.purposes,
+            "joint_controllers": shared.joint,
+            "data_subjects": [self.subject_name.get(s, s) for s in record.subjects],
+            "data_categories": list(dict.fromkeys(names.get(c, c) for c in record.categories)),
+            "recipients": list(dict.fromkeys(party(p, c) for p, c in record.recipients)),
+            "processor_contract": None,
+            "transfer_destinations": destinations,
+            "transfer_safeguards": transfers.get("safeguards"),
+            "retention": [retention_label(*rule) for rule in record.retention],
+            "security_measures": shared.security,
+            "art6_basis": art6,
+            "art9_condition": [label.get(s, s) for s, _ in by_article["9"]],
+            "legitimate_interests": [
+                aw or label.get(s, s) for s, aw in by_article["6"] if s in LEGITIMATE_INTEREST_BASES
+            ],
+            "lia_link": None,
+            "rights": shared.rights,
+            "automated_decision_making": adm,
+            "sources": list(dict.fromkeys(party(p, c) for p, c in record.sources)),
+            "consent_record_link": None,
+            "data_location": record.systems,
+            "dpia_required": None,
+            "dpia_progress": None,
+            "dpia_link": None,
+            "breach_occurred": None,
+            "breach_link": None,
+            "schedule1_condition": [
+                label.get(s, s) for s, _ in by_article["10"] + by_article["sch1"]
+            ],
+            "schedule1_art6_basis": art6 if section_applies else [],
+            "retention_policy_link": None,
+            "retained_per_policy": None,
+            "policy_deviation_reasons": None,
+            "missing_required_items": self.missing(record),
+        }
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -740,12 +778,10 @@ def controller_node(base: str, row: DbRow) -> dict[str, Any]:
     )
 
 
-def process_node(
-    record: ActivityRecord, vocab: VocabIndex, controllers: dict[str, DbRow], base: str
-) -> dict[str, Any]:
+def process_node(record: ActivityRecord, builder: RowBuilder, base: str) -> dict[str, Any]:
     """One activity as a ``dpv:Process``."""
     v = record.version
-    controller = controllers.get(v.controller) if v.controller else None
+    vocab = builder.vocab
     subjects = [
         (st.dpv if (st := vocab.subjects.get(s)) and st.dpv else f"ropa:DataSubject/{s}")
         for s in record.subjects
@@ -809,7 +845,7 @@ def process_node(
             ),
             "ropa:consentDependent": record.consent_dependent,
             "ropa:systems": list(record.systems),
-            "ropa:missingRequiredItems": missing_items(record, vocab, controller),
+            "ropa:missingRequiredItems": builder.missing(record),
         }
     )
 
@@ -835,7 +871,7 @@ def csv_chunks(
     for batch in batches:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(csv_cells(build_row(r, export.vocab, export.controllers)) for r in batch)
+        writer.writerows(csv_cells(export.rows.row(r)) for r in batch)
         yield buffer.getvalue().encode("utf-8")
         if progress:
             progress(len(batch))
@@ -859,7 +895,7 @@ def json_chunks(
     yield (_dumps(head)[:-1] + ',"rows":[').encode("utf-8")
     count = 0
     for batch in batches:
-        rows = ",".join(_dumps(build_row(r, export.vocab, export.controllers)) for r in batch)
+        rows = ",".join(_dumps(export.rows.row(r)) for r in batch)
         yield (("," if count else "") + rows).encode("utf-8")
         count += len(batch)
         if progress:
@@ -898,9 +934,7 @@ def jsonld_chunks(
     head = f'{{"@context":{_dumps(base + CONTEXT_PATH)},"@graph":['
     yield (head + ",".join(_dumps(n) for n in nodes)).encode("utf-8")
     for batch in batches:
-        body = ",".join(
-            _dumps(process_node(r, export.vocab, export.controllers, base)) for r in batch
-        )
+        body = ",".join(_dumps(process_node(r, export.rows, base)) for r in batch)
         yield ("," + body).encode("utf-8")
         if progress:
             progress(len(batch))

@@ -147,21 +147,43 @@ def _list(items: Iterable[Item | Line | str]) -> Block:
 
 def _text_blocks(text: str) -> list[Block]:
     """Free text as written: blank lines separate paragraphs, other line breaks are kept,
-    and runs of lines starting with a bullet (``-``, ``*``, ``•``, ``·``) become lists."""
+    and runs of lines starting with a bullet (``-``, ``*``, ``•``, ``·``) become lists,
+    nested where the bullets are indented further."""
     blocks: list[Block] = []
-    for chunk in re.split(r"\n[ \t]*\n", text.strip()):
-        lines = [ln.strip() for ln in chunk.splitlines() if ln.strip()]
-        run: list[str] = []
+    for chunk in re.split(r"\n[ \t]*\n", text.strip("\n")):
+        lines = [ln.rstrip() for ln in chunk.splitlines() if ln.strip()]
+        run: list[tuple[int, str]] = []
         run_is_list = False
         for ln in [*lines, None]:
-            bullet = re.match(r"^[-*•·]\s+(.*)$", ln) if ln is not None else None
+            bullet = re.match(r"^(\s*)[-*•·]\s+(.*)$", ln) if ln is not None else None
             if run and (ln is None or bool(bullet) != run_is_list):
-                blocks.append(_list(run) if run_is_list else _para(*run))
+                if run_is_list:
+                    blocks.append(Block(kind="list", items=_nest(run)))
+                else:
+                    blocks.append(_para(*(x for _, x in run)))
                 run = []
             if ln is not None:
                 run_is_list = bool(bullet)
-                run.append(bullet.group(1) if bullet else ln)
+                if bullet:
+                    run.append((len(bullet.group(1).expandtabs(4)), _one_line(bullet.group(2))))
+                else:
+                    run.append((0, ln.strip()))
     return blocks
+
+
+def _nest(lines: Sequence[tuple[int, str]]) -> tuple[Item, ...]:
+    """Bullets from (indent, text) lines: a line indented more than the one before it is
+    nested under it."""
+    items: list[Item] = []
+    i = 0
+    while i < len(lines):
+        indent, text = lines[i]
+        j = i + 1
+        while j < len(lines) and lines[j][0] > indent:
+            j += 1
+        items.append(Item(spans=(_span(text),), children=_nest(lines[i + 1 : j])))
+        i = j
+    return tuple(items)
 
 
 # --------------------------------------------------------------------------------------------
@@ -415,26 +437,27 @@ def _merge(
     items_of: Callable[[Activity], Iterable[T]],
     key: Callable[[T], Hashable],
 ) -> list[_Merged[T]]:
-    """Items of all activities, first appearance first, each with the activities using it."""
+    """Items of all activities, first appearance first, each with the ids of the activities
+    using it."""
     merged: dict[Hashable, _Merged[T]] = {}
     for act in activities:
         for item in items_of(act):
             entry = merged.setdefault(key(item), _Merged(value=item))
-            if act.name not in entry.activities:
-                entry.activities.append(act.name)
+            if act.id not in entry.activities:
+                entry.activities.append(act.id)
     return list(merged.values())
 
 
 def _group_activities(
     activities: Sequence[Activity], value_of: Callable[[Activity], K | None]
 ) -> list[tuple[list[str], K]]:
-    """Activities with equal (non-empty) values together, in document order."""
+    """Ids of activities with equal (non-empty) values together, in document order."""
     groups: dict[K, list[str]] = {}
     for act in activities:
         value = value_of(act)
         if value is None:
             continue
-        groups.setdefault(value, []).append(act.name)
+        groups.setdefault(value, []).append(act.id)
     return [(names, value) for value, names in groups.items()]
 
 
@@ -448,15 +471,20 @@ class _Builder:
     # -- helpers ---------------------------------------------------------------------------
 
     def everything(self) -> tuple[str, ...]:
-        return tuple(a.name for a in self.activities)
+        return tuple(a.id for a in self.activities)
 
-    def lead(self, names: Sequence[str]) -> Block:
+    def names(self, ids: Sequence[str]) -> str:
+        """The activities with these ids, by name, for the reader."""
+        by_id = {a.id: a.name for a in self.activities}
+        return _join([by_id[i] for i in ids])
+
+    def lead(self, ids: Sequence[str]) -> Block:
         """The lead-in of a part of a section that applies to some activities only."""
-        if tuple(names) == self.everything():
+        if tuple(ids) == self.everything():
             return _para(
                 (_span("For all the uses of your information in this notice:", strong=True),)
             )
-        return _para((_span(f"For {_join(list(names))}:", strong=True),))
+        return _para((_span(f"For {self.names(ids)}:", strong=True),))
 
     def grouped(
         self,
@@ -557,18 +585,6 @@ class _Builder:
         if self.several:
             blocks.append(_para("This notice covers these uses of your information:"))
             blocks.append(_list(act.name for act in self.activities))
-        for act in self.activities:
-            part_of = act.business_function
-            if part_of == service.name:
-                part_of = None  # says nothing the reader does not know
-            if not (act.description or part_of):
-                continue
-            if self.several:
-                blocks.append(_sub(act.name))
-            if part_of:
-                blocks.append(_para(f"Part of: {part_of}"))
-            if act.description:
-                blocks += _text_blocks(act.description)
         return blocks
 
     def who_we_are(self) -> list[Block]:
@@ -671,9 +687,8 @@ class _Builder:
         shared: dict[tuple[tuple[str, ...], str | None], list[str]] = {}
         for link in links:
             if link.data_categories or link.condition:
-                shared.setdefault((tuple(link.data_categories), link.condition), []).append(
-                    link.party
-                )
+                key = (tuple(link.data_categories), link.condition)
+                shared.setdefault(key, []).append(link.party)
         items: list[Item] = []
         done: set[tuple[tuple[str, ...], str | None]] = set()
         for link in links:
@@ -704,16 +719,24 @@ class _Builder:
         ]
 
     def purposes(self) -> list[Block]:
-        groups = self.by_activity(lambda a: tuple(a.purposes) or None)
+        """Each activity: what it is (its description, what it is part of) and its purposes."""
         blocks: list[Block] = []
-        for names, purposes in groups:
-            if self.needs_leads(groups):
-                blocks.append(_sub(_join(names)))
-            to = not any(re.match(r"to\b", p.strip(), re.IGNORECASE) for p in purposes)
-            blocks.append(
-                _para("We use your information to:" if to else "We use your information:")
-            )
-            blocks.append(_list(purposes))
+        for act in self.activities:
+            part_of = act.business_function
+            if part_of == self.doc.service.name:
+                part_of = None  # says nothing the reader does not know
+            if not (act.description or part_of or act.purposes):
+                continue
+            if self.several:
+                blocks.append(_sub(act.name))
+            if part_of:
+                blocks.append(_para(f"Part of: {part_of}"))
+            if act.description:
+                blocks += _text_blocks(act.description)
+            if act.purposes:
+                to = not any(re.match(r"to\b", p.strip(), re.IGNORECASE) for p in act.purposes)
+                lead = "We use your information to:" if to else "We use your information:"
+                blocks += [_para(lead), _list(act.purposes)]
         return blocks
 
     def basis_item(self, term: LawfulBasisTerm) -> Item:
@@ -754,7 +777,7 @@ class _Builder:
             )
         for names, bases in groups:
             if self.needs_leads(groups):
-                blocks.append(_sub(f"For {_join(names)}"))
+                blocks.append(_sub(f"For {self.names(names)}"))
             blocks += self.bases(bases)
         consent = [a.name for a in self.activities if self.relies_on_consent(a)]
         if consent:
@@ -773,15 +796,32 @@ class _Builder:
         """One set of lawful bases, by kind of data: Art 6, Art 9 with its Schedule 1
         conditions, Art 10 with the Schedule 1 Part 3 conditions."""
         kinds: dict[str, list[Item | str]] = {"6": [], "9": [], "sch1": [], "10": [], "?": []}
-        for slug in dict.fromkeys(slugs):
-            term = self.vocab.basis(slug)
+        terms = [(slug, self.vocab.basis(slug)) for slug in dict.fromkeys(slugs)]
+        schedule1 = [t for _, t in terms if t is not None and t.article == "sch1"]
+
+        def conditions_for(term: LawfulBasisTerm) -> list[LawfulBasisTerm]:
+            """The Schedule 1 conditions an Article 9 condition relies on (Part 1 or 2)."""
+            if term.article != "9" or not term.requires_schedule1_part:
+                return []
+            return [c for c in schedule1 if c.schedule1_part == term.requires_schedule1_part]
+
+        paired = {c.slug for _, t in terms if t is not None for c in conditions_for(t)}
+        for slug, term in terms:
             if term is None:
                 kinds["?"].append(slug)
                 continue
+            if term.slug in paired:
+                continue  # shown under its Article 9 condition
             kind: str = term.article
             if kind == "sch1" and term.schedule1_part == 3:
                 kind = "10"
-            kinds[kind].append(self.basis_item(term))
+            item = self.basis_item(term)
+            children = tuple(self.basis_item(c) for c in conditions_for(term))
+            if children:
+                item = Item(
+                    spans=(*item.spans, _span(", under these conditions:")), children=children
+                )
+            kinds[kind].append(item)
         blocks: list[Block] = []
         if kinds["6"]:
             blocks += [_para("For personal information (UK GDPR Article 6):"), _list(kinds["6"])]
@@ -793,7 +833,7 @@ class _Builder:
         if kinds["sch1"]:
             blocks += [
                 _para(
-                    "For special category information, the conditions in Schedule 1 of the "
+                    "For special category information, these conditions in Schedule 1 of the "
                     "Data Protection Act 2018:"
                 ),
                 _list(kinds["sch1"]),
@@ -886,8 +926,8 @@ class _Builder:
             )
         elif arr.pseudonymised is False:
             items.append(Item(spans=(_span("The information shared identifies you."),)))
-        if arr.end_date_as_written or arr.end_date:
-            when = arr.end_date_as_written or _date(arr.end_date)  # type: ignore[arg-type]
+        when = arr.end_date_as_written or (_date(arr.end_date) if arr.end_date else None)
+        if when:
             if not re.match(r"(until|till|to|ends?|ending)\b", when, re.IGNORECASE):
                 when = "until " + when
             items.append(Item(spans=(_span(f"The arrangement runs {when}."),)))
@@ -1025,8 +1065,10 @@ class _Builder:
     def last_updated(self) -> list[Block]:
         notice = self.doc.notice
         lines: list[str] = []
-        if notice.last_updated_as_written or notice.last_updated:
-            when = notice.last_updated_as_written or _date(notice.last_updated)  # type: ignore[arg-type]
+        when = notice.last_updated_as_written or (
+            _date(notice.last_updated) if notice.last_updated else None
+        )
+        if when:
             when = re.sub(r"^(privacy notice\s+)?last updated:?\s*", "", when, flags=re.I)
             lines.append(f"This notice was last updated: {when}.")
         if notice.version is not None:

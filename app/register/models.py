@@ -182,6 +182,9 @@ class NoticeVersion(SQLModel, table=True):
     created_at: datetime
     published_at: datetime | None = None
     author: str | None = Field(default=None, max_length=200)
+    revision: int = Field(
+        default=0, description="Bumped by every change to a draft (optimistic lock)"
+    )
     title: str = Field(max_length=500)
     last_updated: date | None = None
     last_updated_as_written: str | None = Field(default=None, max_length=500)

@@ -27,7 +27,7 @@ from app.register.models import (
     Statute,
     StatutePublic,
 )
-from app.register.schemas import ActivityPublic, ControllerPublic, ServicePublic, VersionSummary
+from app.register.schemas import ActivityPublic, ControllerPublic, ServicePublic
 
 router = APIRouter(prefix="/v1")
 
@@ -166,18 +166,6 @@ def get_notice(
     _one_selector(at, version)
     row = svc.resolve_version(session=session, service_id=service_id, at=at, version=version)
     return notice_representation(request, session, row)
-
-
-@router.get("/services/{service_id}/notice/versions", tags=["notices"], responses=READ)
-def list_versions(service_id: SlugPath, session: SessionDep, page: PageDep) -> Page[VersionSummary]:
-    rows = svc.list_versions(session=session, service_id=service_id)
-    items = [VersionSummary.model_validate(r, from_attributes=True) for r in rows]
-    return Page(
-        items=items[page.offset : page.offset + page.limit],
-        total=len(items),
-        limit=page.limit,
-        offset=page.offset,
-    )
 
 
 @router.get(

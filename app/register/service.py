@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from difflib import get_close_matches
 from typing import Any, TypeVar
@@ -156,7 +157,7 @@ def ancestors(*, session: Session, model: type[DataCategory] | type[Party], slug
 # --- import ----------------------------------------------------------------------------------
 
 
-def _controller_row(doc: ControllerDoc) -> Controller:
+def controller_row(doc: ControllerDoc) -> Controller:
     dpo = doc.dpo or Contact()
     return Controller(
         id=doc.id,
@@ -223,7 +224,7 @@ def _upsert_controllers_and_service(*, session: Session, document: NoticeDocumen
             raise Conflict(
                 f"GSS code {controller.gss_code} already belongs to controller '{clash.id}'"
             )
-        session.merge(_controller_row(controller))
+        session.merge(controller_row(controller))
     svc = document.service
     session.merge(
         Service(
@@ -339,38 +340,60 @@ def _add_activities(*, session: Session, version_id: int, activities: Iterable[A
             )
 
 
-def _version_row(
-    *,
-    service_id: str,
-    number: int,
-    status: str,
-    meta: NoticeMeta,
-    effective_from: date | None,
-    author: str | None,
-) -> NoticeVersion:
-    now = _now()
-    return NoticeVersion(
-        service_id=service_id,
-        version=number,
-        status=status,
-        effective_from=effective_from,
-        change_summary=meta.change_summary,
-        created_at=now,
-        published_at=now if status == "published" else None,
-        author=author,
-        title=meta.title,
-        last_updated=meta.last_updated,
-        last_updated_as_written=meta.last_updated_as_written,
-        introduction=meta.introduction,
-        rights_text=meta.rights_text,
-        security=meta.security,
-        provision_requirement=meta.provision_requirement,
-        cookies=meta.cookies,
-        complaint=meta.complaint.model_dump(mode="json", exclude_none=True)
-        if meta.complaint
-        else None,
-        other_sections=[s.model_dump(mode="json") for s in meta.other_sections],
+_META_FIELDS = (
+    "title",
+    "last_updated",
+    "last_updated_as_written",
+    "introduction",
+    "rights_text",
+    "security",
+    "provision_requirement",
+    "cookies",
+)
+
+
+def write_content(*, session: Session, version: NoticeVersion, document: NoticeDocument) -> None:
+    """Make the version's content (notice sections, rights, activities) that of the document.
+
+    Replaces whatever content the version had. Does not commit.
+    """
+    meta = document.notice
+    for field in _META_FIELDS:
+        setattr(version, field, getattr(meta, field))
+    version.complaint = (
+        meta.complaint.model_dump(mode="json", exclude_none=True) if meta.complaint else None
     )
+    version.other_sections = [s.model_dump(mode="json") for s in meta.other_sections]
+    session.add(version)
+    session.flush()
+    assert version.id is not None
+    session.exec(delete(NoticeRight).where(col(NoticeRight.notice_version_id) == version.id))
+    session.exec(delete(ActivityRow).where(col(ActivityRow.notice_version_id) == version.id))
+    session.add_all(
+        NoticeRight(notice_version_id=version.id, position=i, right=r.right, text=r.text)
+        for i, r in enumerate(meta.rights)
+    )
+    _add_activities(session=session, version_id=version.id, activities=document.activities)
+
+
+def next_version_number(*, session: Session, service_id: str) -> int:
+    latest = session.exec(
+        select(func.max(NoticeVersion.version)).where(NoticeVersion.service_id == service_id)
+    ).one()
+    return (latest or 0) + 1
+
+
+def supersede_published(*, session: Session, service_id: str) -> NoticeVersion | None:
+    """Mark the service's published version superseded; returns it."""
+    previous = session.exec(
+        select(NoticeVersion).where(
+            NoticeVersion.service_id == service_id, NoticeVersion.status == "published"
+        )
+    ).first()
+    if previous is not None:
+        previous.status = "superseded"
+        session.add(previous)
+    return previous
 
 
 def import_document(
@@ -389,31 +412,21 @@ def import_document(
     try:
         _upsert_controllers_and_service(session=session, document=document)
         service_id = document.service.id
-        latest = session.exec(
-            select(func.max(NoticeVersion.version)).where(NoticeVersion.service_id == service_id)
-        ).one()
-        for previous in session.exec(
-            select(NoticeVersion).where(
-                NoticeVersion.service_id == service_id, NoticeVersion.status == "published"
-            )
-        ).all():
-            previous.status = "superseded"
-        version = _version_row(
+        number = next_version_number(session=session, service_id=service_id)
+        supersede_published(session=session, service_id=service_id)
+        now = _now()
+        version = NoticeVersion(
             service_id=service_id,
-            number=(latest or 0) + 1,
+            version=number,
             status="published",
-            meta=document.notice,
             effective_from=effective_from or document.notice.effective_from or date.today(),
+            change_summary=document.notice.change_summary,
+            created_at=now,
+            published_at=now,
             author=author,
+            title=document.notice.title,
         )
-        session.add(version)
-        session.flush()
-        assert version.id is not None
-        session.add_all(
-            NoticeRight(notice_version_id=version.id, position=i, right=r.right, text=r.text)
-            for i, r in enumerate(document.notice.rights)
-        )
-        _add_activities(session=session, version_id=version.id, activities=document.activities)
+        write_content(session=session, version=version, document=document)
         session.commit()
     except Exception:
         session.rollback()
@@ -555,9 +568,30 @@ def service_controllers(*, session: Session, service_id: str) -> list[Controller
     )
 
 
-def export_document(*, session: Session, version: NoticeVersion) -> NoticeDocument:
-    service = session.get_one(Service, version.service_id)
+@dataclass(frozen=True)
+class DocumentBlocks:
+    service: ServiceDoc
+    controllers: list[ControllerDoc]
+
+
+def service_document_blocks(*, session: Session, service_id: str) -> DocumentBlocks:
+    """The ``service`` and ``controllers`` blocks of the service's documents, from the register."""
+    service = session.get_one(Service, service_id)
     controllers = service_controllers(session=session, service_id=service.id)
+    return DocumentBlocks(
+        service=ServiceDoc(
+            id=service.id,
+            name=service.name,
+            description=service.description,
+            sub_services=service.sub_services,
+            controllers=[c.id for c in controllers],
+        ),
+        controllers=[controller_doc(c) for c in controllers],
+    )
+
+
+def export_document(*, session: Session, version: NoticeVersion) -> NoticeDocument:
+    blocks = service_document_blocks(session=session, service_id=version.service_id)
     rights = session.exec(
         select(NoticeRight)
         .where(NoticeRight.notice_version_id == version.id)
@@ -569,14 +603,8 @@ def export_document(*, session: Session, version: NoticeVersion) -> NoticeDocume
         .order_by(col(ActivityRow.position))
     ).all()
     return NoticeDocument(
-        controllers=[controller_doc(c) for c in controllers],
-        service=ServiceDoc(
-            id=service.id,
-            name=service.name,
-            description=service.description,
-            sub_services=service.sub_services,
-            controllers=[c.id for c in controllers],
-        ),
+        controllers=blocks.controllers,
+        service=blocks.service,
         notice=NoticeMeta(
             title=version.title,
             version=version.version,
@@ -664,17 +692,6 @@ def resolve_version(
     if row is None:
         raise NotFound(f"Service '{service_id}' had no published notice in effect on {when}")
     return row
-
-
-def list_versions(*, session: Session, service_id: str) -> Sequence[NoticeVersion]:
-    get_service(session=session, service_id=service_id)
-    return session.exec(
-        select(NoticeVersion)
-        .where(
-            NoticeVersion.service_id == service_id, col(NoticeVersion.status).in_(PUBLIC_STATUSES)
-        )
-        .order_by(col(NoticeVersion.version))
-    ).all()
 
 
 def list_controllers(

@@ -456,7 +456,10 @@ def lawful_basis_lookup(
     by_version = {v.id: v for v in versions}
     recipients = vocab.party_chain(recipient)
 
-    # Candidate activities: those listing the recipient or a party above it.
+    # Candidate activities: those listing the recipient or a party above it. The query is
+    # driven from the versions' activities (few), never from the party index (a common party
+    # is listed by a large share of the whole register): ``party || ''`` keeps the planner
+    # from choosing ``ix_party_link_party``.
     pl, act = table("party_link"), table("activity")
     links = conn.execute(
         select(
@@ -475,7 +478,7 @@ def lawful_basis_lookup(
         .where(
             act.c.notice_version_id.in_(list(by_version)),
             pl.c.role == "recipient",
-            pl.c.party.in_(recipients),
+            pl.c.party.concat("").in_(recipients),
         )
         .order_by(pl.c.activity_id, pl.c.position)
     ).all()

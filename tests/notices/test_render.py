@@ -7,8 +7,10 @@ the seed notices, reviewed by eye against the source notices. Regenerate them wi
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +73,7 @@ def vocabulary() -> Vocabulary:
                     "article": "9",
                     "name": "Substantial public interest",
                     "description": "substantial public interest",
+                    "requires_schedule1_part": 2,
                     "uri": "https://www.legislation.gov.uk/eur/2016/679/article/9",
                 },
                 {
@@ -446,6 +449,27 @@ def test_empty_sections_are_left_out(fmt: str) -> None:
     assert "Council C" in text
 
 
+def test_version_metadata_and_draft_marker() -> None:
+    data = document_data()
+    data["notice"].update(
+        version=3,
+        status="draft",
+        effective_from="2024-04-01",
+        change_summary="Added the nursery app.",
+        last_updated_as_written="Last updated March 2024",
+    )
+    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
+    assert text.index("This is a draft notice.") < text.index("About this service")
+    tail = text[text.index("Changes to this notice") :]
+    assert "This notice was last updated: March 2024." in tail
+    assert "This is version 3 of the notice, in effect from 1 April 2024." in tail
+    assert "Added the nursery app." in tail
+    data["notice"].update(status="published", last_updated_as_written=None)
+    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
+    assert "draft" not in text
+    assert "This notice was last updated: 1 November 2023." in text
+
+
 def test_no_complaint_section_without_complaint_and_no_invented_ico_contact() -> None:
     data = document_data()
     data["notice"]["complaint"] = None
@@ -481,6 +505,30 @@ def test_markdown_escapes_markup() -> None:
     md = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="markdown")
     assert "\\*not emphasis\\* and \\[not a link\\](x) \\<b\\>" in md
     assert "\n\\# not a heading\n" in md
+
+
+def test_free_text_keeps_paragraphs_lines_and_nested_bullets() -> None:
+    data = document_data()
+    data["notice"]["other_sections"] = [
+        {
+            "heading": "Partners",
+            "text": "The partners are:\n- Police\n- Schools\n  - Academies\n  - Colleges\n"
+            "- Health\n\nBy post:\nTown Hall\nAnytown",
+        }
+    ]
+    doc = NoticeDocument.model_validate(data)
+    html = render_notice(doc, vocabulary(), fmt="html")
+    assert (
+        "<p>The partners are:</p>\n<ul>\n<li>Police</li>\n<li>Schools<ul>\n"
+        "<li>Academies</li>\n<li>Colleges</li>\n</ul>\n</li>\n<li>Health</li>\n</ul>\n"
+        "<p>By post:<br>\nTown Hall<br>\nAnytown</p>"
+    ) in html
+    text = render_notice(doc, vocabulary(), fmt="text")
+    assert "- Police\n- Schools\n  - Academies\n  - Colleges\n- Health\n" in text
+    assert "By post:\nTown Hall\nAnytown\n" in text
+    md = render_notice(doc, vocabulary(), fmt="markdown")
+    assert "- Schools\n  - Academies\n  - Colleges\n- Health\n" in md
+    assert "By post:\\\nTown Hall\\\nAnytown\n" in md
 
 
 @pytest.mark.parametrize("full_page", [False, True])
@@ -525,6 +573,47 @@ def test_full_page_has_title_and_fragment_does_not() -> None:
     assert '<h2 id="notice-who-we-are-heading">Who we are</h2>' in page
 
 
+class _Structure(HTMLParser):
+    """Checks an HTML fragment: tags balanced, headings never skip a level."""
+
+    VOID = frozenset({"br", "meta", "link", "img", "hr", "input"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.levels: list[int] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        self.stack.append(tag)
+        if re.fullmatch(r"h[1-6]", tag):
+            level = int(tag[1])
+            if self.levels and level > max(self.levels) + 1:
+                self.problems.append(f"<{tag}> skips a level after h{max(self.levels)}")
+            self.levels.append(level)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack.pop() != tag:
+            self.problems.append(f"unbalanced </{tag}>")
+
+
+def html_problems(html: str) -> list[str]:
+    parser = _Structure()
+    parser.feed(html)
+    parser.close()
+    return parser.problems + [f"unclosed <{t}>" for t in parser.stack]
+
+
+@pytest.mark.parametrize("full_page", [False, True])
+def test_html_is_well_formed_with_ordered_headings(full_page: bool) -> None:
+    html = render_notice(document(), vocabulary(), fmt="html", full_page=full_page)
+    assert html_problems(html.replace("<!DOCTYPE html>", "")) == []
+    for golden in sorted(GOLDEN.glob("*.html")):
+        assert html_problems(golden.read_text(encoding="utf-8")) == [], golden.name
+
+
 def test_statutes_linked_when_resolved_and_not_when_unresolved() -> None:
     html = render_notice(document(), vocabulary(), fmt="html")
     base = "https://www.legislation.gov.uk/ukpga/1989/41"
@@ -545,6 +634,25 @@ def test_lawful_bases_in_plain_english_with_links() -> None:
     article6 = "https://www.legislation.gov.uk/eur/2016/679/article/6"
     assert f'<a href="{article6}">UK GDPR Article 6(1)(e)</a>' in html
     assert "carry out a task in the public interest" in html
+
+
+def test_schedule1_conditions_nested_under_their_article9_condition() -> None:
+    text = render_notice(document(), vocabulary(), fmt="text")
+    assert (
+        "- Substantial public interest (UK GDPR Article 9(2)(g)): we need it for\n"
+        "  reasons of substantial public interest set out in law, under these\n"
+        "  conditions:\n"
+        "  - Safeguarding of children and individuals at risk (Data Protection Act\n"
+        "    2018, Schedule 1, Part 2, paragraph 18)\n"
+    ) in text
+    # A Part 3 condition (criminal offence data) stays with Article 10.
+    assert text.index("Article 10):") < text.index("Part 3, paragraph 36")
+    html = render_notice(document(), vocabulary(), fmt="html")
+    sch1 = "https://www.legislation.gov.uk/ukpga/2018/12/schedule/1/paragraph/18"
+    assert "under these conditions:<ul>\n<li><strong>Safeguarding" in html
+    assert (
+        f'<a href="{sch1}">Data Protection Act 2018, Schedule 1, Part 2, paragraph 18</a>' in html
+    )
 
 
 def test_items_attributed_to_activities_when_several() -> None:
@@ -604,6 +712,7 @@ def test_unknown_format_rejected() -> None:
 # --- golden files ----------------------------------------------------------------------------
 
 
+@functools.cache
 def _seeds() -> Any:
     from app.register.seeds import read_seed_dir
 

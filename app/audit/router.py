@@ -1,0 +1,51 @@
+"""Reading the audit trail (auditor). There is no route that changes or deletes an event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from sqlmodel import Session
+
+from app.audit import service as audit
+from app.audit.models import AuditEventPublic
+from app.auth.deps import require
+from app.auth.service import Principal
+from app.db import get_session
+from app.errors import problem_responses
+from app.pagination import Page, PageParams, page_params
+
+router = APIRouter(prefix="/v1", tags=["audit"])
+
+Filter = Annotated[str | None, Query(max_length=300, pattern=r"^[^\x00-\x1f]*$")]
+
+
+@router.get("/audit-events", responses=problem_responses(401, 403, 422, 503))
+def list_audit_events(
+    session: Annotated[Session, Depends(get_session)],
+    page: Annotated[PageParams, Depends(page_params)],
+    who: Annotated[Principal, Depends(require("auditor"))],
+    actor: Filter = None,
+    action: Filter = None,
+    target: Annotated[
+        str | None, Query(max_length=300, pattern=r"^[^\x00-\x1f]*$", description="A target prefix")
+    ] = None,
+    outcome: Annotated[str | None, Query(pattern="^(ok|denied|rejected)$")] = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Page[AuditEventPublic]:
+    """Newest first."""
+    rows, total = audit.list_events(
+        session=session,
+        actor=actor,
+        action=action,
+        target=target,
+        outcome=outcome,
+        since=since,
+        until=until,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    items = [AuditEventPublic.model_validate(r, from_attributes=True) for r in rows]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)

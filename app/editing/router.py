@@ -1,0 +1,303 @@
+"""Write API v1: controllers and services (publisher), drafts (editor), publish (publisher),
+version history with drafts (editor/auditor) and diffs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
+from sqlmodel import Session
+
+from app.auth.deps import optional_principal, require
+from app.auth.service import Principal
+from app.db import get_session
+from app.editing import service as editing
+from app.errors import InvalidQuery, problem_responses
+from app.notices.diff import DiffResult, diff_documents
+from app.pagination import Page, PageParams, page_params
+from app.register import service as register
+from app.register.document import ControllerDoc, NoticeDocument
+from app.register.router import SlugPath, _controller_public, _service_public
+from app.register.schemas import ControllerPublic, ServicePublic, VersionSummary
+
+router = APIRouter(prefix="/v1")
+
+SessionDep = Annotated[Session, Depends(get_session)]
+Editor = Annotated[Principal, Depends(require("editor"))]
+Publisher = Annotated[Principal, Depends(require("publisher"))]
+Reader = Annotated[Principal, Depends(require("editor", "auditor", "publisher"))]
+MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
+IfMatch = Annotated[str | None, Header(max_length=200, description="The ETag you read")]
+VersionPath = Annotated[int, Path(ge=1, le=1_000_000)]
+
+WRITE = problem_responses(401, 403, 404, 409, 413, 422, 503)
+DRAFT_WRITE = problem_responses(401, 403, 404, 409, 412, 413, 422, 428, 503)
+
+PATCH_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/merge-patch+json": {"schema": {"type": "object"}},
+            "application/json-patch+json": {
+                "schema": {"type": "array", "items": {"type": "object"}}
+            },
+        },
+    }
+}
+
+
+def _document_response(
+    document: NoticeDocument, etag: str, status: int = 200, **headers: str
+) -> Response:
+    return Response(
+        content=document.model_dump_json(exclude_none=True),
+        media_type="application/json",
+        status_code=status,
+        headers={"ETag": etag, "Cache-Control": "no-store", **headers},
+    )
+
+
+# --- controllers and services ----------------------------------------------------------------
+
+
+@router.post("/controllers", tags=["controllers"], status_code=201, responses=WRITE)
+def create_controller(body: ControllerDoc, session: SessionDep, who: Publisher) -> ControllerPublic:
+    row = editing.save_controller(session=session, controller=body, principal=who, create=True)
+    return _controller_public(session, [row])[0]
+
+
+@router.put("/controllers/{controller_id}", tags=["controllers"], responses=WRITE)
+def update_controller(
+    controller_id: SlugPath, body: ControllerDoc, session: SessionDep, who: Publisher
+) -> ControllerPublic:
+    if body.id != controller_id:
+        raise InvalidQuery("The body's id must be the controller in the path")
+    row = editing.save_controller(session=session, controller=body, principal=who, create=False)
+    return _controller_public(session, [row])[0]
+
+
+@router.post("/services", tags=["services"], status_code=201, responses=WRITE)
+def create_service(
+    body: editing.ServiceCreate, session: SessionDep, who: Publisher
+) -> ServicePublic:
+    row = editing.save_service(session=session, data=body, principal=who, create=True)
+    return _service_public(session, [row])[0]
+
+
+@router.put("/services/{service_id}", tags=["services"], responses=WRITE)
+def update_service(
+    service_id: SlugPath, body: editing.ServiceCreate, session: SessionDep, who: Publisher
+) -> ServicePublic:
+    if body.id != service_id:
+        raise InvalidQuery("The body's id must be the service in the path")
+    row = editing.save_service(session=session, data=body, principal=who, create=False)
+    return _service_public(session, [row])[0]
+
+
+# --- drafts ----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/services/{service_id}/notice/drafts",
+    tags=["drafts"],
+    status_code=201,
+    response_model=NoticeDocument,
+    response_model_exclude_none=True,
+    responses=WRITE,
+    summary="Create the service's draft",
+    description="No body: a copy of the version in effect today. A notice document: that "
+    "document. One open draft per service (409 otherwise). The response has the draft's "
+    "version number in `notice.version`, an `ETag` and a `Location`.",
+)
+def create_draft(
+    service_id: SlugPath,
+    session: SessionDep,
+    who: Editor,
+    body: Annotated[NoticeDocument | None, Body()] = None,
+) -> Response:
+    row, document, etag = editing.create_draft(
+        session=session, service_id=service_id, document=body, principal=who
+    )
+    location = f"/v1/services/{service_id}/notice/drafts/{row.version}"
+    return _document_response(document, etag, 201, Location=location)
+
+
+@router.get(
+    "/services/{service_id}/notice/drafts/{version}",
+    tags=["drafts"],
+    response_model=NoticeDocument,
+    response_model_exclude_none=True,
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
+)
+def get_draft(
+    service_id: SlugPath, version: VersionPath, session: SessionDep, who: Reader
+) -> Response:
+    row = editing.get_draft(session=session, service_id=service_id, version=version)
+    document, etag = editing.draft_document(session=session, row=row)
+    return _document_response(document, etag)
+
+
+@router.put(
+    "/services/{service_id}/notice/drafts/{version}",
+    tags=["drafts"],
+    response_model=NoticeDocument,
+    response_model_exclude_none=True,
+    responses=DRAFT_WRITE,
+)
+def replace_draft(
+    service_id: SlugPath,
+    version: VersionPath,
+    body: NoticeDocument,
+    session: SessionDep,
+    who: Editor,
+    if_match: IfMatch = None,
+) -> Response:
+    document, etag = editing.replace_draft(
+        session=session,
+        service_id=service_id,
+        version=version,
+        document=body,
+        if_match=if_match,
+        principal=who,
+    )
+    return _document_response(document, etag)
+
+
+@router.patch(
+    "/services/{service_id}/notice/drafts/{version}",
+    tags=["drafts"],
+    response_model=NoticeDocument,
+    response_model_exclude_none=True,
+    responses=DRAFT_WRITE,
+    openapi_extra=PATCH_BODY,
+    description="`application/merge-patch+json` (RFC 7386) or `application/json-patch+json` "
+    "(RFC 6902), with `If-Match`.",
+)
+def patch_draft(
+    request: Request,
+    service_id: SlugPath,
+    version: VersionPath,
+    patch: Annotated[dict[str, Any] | list[dict[str, Any]], Body()],
+    session: SessionDep,
+    who: Editor,
+    if_match: IfMatch = None,
+) -> Response:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip()
+    kind = "json-patch" if content_type == "application/json-patch+json" else "merge-patch"
+    if (kind == "json-patch") != isinstance(patch, list):
+        raise InvalidQuery(
+            "A JSON Patch is an array of operations; a merge patch is an object: check Content-Type"
+        )
+    document, etag = editing.patch_draft(
+        session=session,
+        service_id=service_id,
+        version=version,
+        patch=patch,
+        kind=kind,
+        if_match=if_match,
+        principal=who,
+    )
+    return _document_response(document, etag)
+
+
+@router.delete(
+    "/services/{service_id}/notice/drafts/{version}",
+    tags=["drafts"],
+    status_code=204,
+    responses=DRAFT_WRITE,
+)
+def discard_draft(
+    service_id: SlugPath,
+    version: VersionPath,
+    session: SessionDep,
+    who: Editor,
+    if_match: IfMatch = None,
+) -> Response:
+    editing.discard_draft(
+        session=session, service_id=service_id, version=version, if_match=if_match, principal=who
+    )
+    return Response(status_code=204)
+
+
+@router.post(
+    "/services/{service_id}/notice/drafts/{version}/publish",
+    tags=["drafts"],
+    responses=DRAFT_WRITE,
+    summary="Publish the draft (atomic; needs If-Match)",
+)
+def publish_draft(
+    service_id: SlugPath,
+    version: VersionPath,
+    body: editing.PublishRequest,
+    session: SessionDep,
+    who: Publisher,
+    if_match: IfMatch = None,
+) -> VersionSummary:
+    row = editing.publish_draft(
+        session=session,
+        service_id=service_id,
+        version=version,
+        request=body,
+        if_match=if_match,
+        principal=who,
+        today=date.today(),
+    )
+    return VersionSummary.model_validate(row, from_attributes=True)
+
+
+# --- history ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/services/{service_id}/notice/versions",
+    tags=["notices"],
+    responses=problem_responses(404, 422, 503),
+    description="Published and superseded versions; drafts too for editor, auditor and "
+    "publisher keys.",
+)
+def list_versions(
+    service_id: SlugPath,
+    session: SessionDep,
+    page: Annotated[PageParams, Depends(page_params)],
+    who: MaybePrincipal,
+) -> Page[VersionSummary]:
+    rows = editing.list_all_versions(
+        session=session, service_id=service_id, include_drafts=who is not None
+    )
+    items = [VersionSummary.model_validate(r, from_attributes=True) for r in rows]
+    return Page(
+        items=items[page.offset : page.offset + page.limit],
+        total=len(items),
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get(
+    "/services/{service_id}/notice/versions/{version}/diff",
+    tags=["notices"],
+    responses=problem_responses(404, 422, 503),
+    description="What changed from version `from` to this one: RFC 6902 JSON Patch and a "
+    "summary in words. Drafts can be compared with a key.",
+)
+def diff_versions(
+    service_id: SlugPath,
+    version: VersionPath,
+    session: SessionDep,
+    who: MaybePrincipal,
+    from_: Annotated[int, Query(alias="from", ge=1, le=1_000_000)],
+) -> DiffResult:
+    include_drafts = who is not None
+    new = editing.get_any_version(
+        session=session, service_id=service_id, version=version, include_drafts=include_drafts
+    )
+    old = editing.get_any_version(
+        session=session, service_id=service_id, version=from_, include_drafts=include_drafts
+    )
+    return diff_documents(
+        register.export_document(session=session, version=old),
+        register.export_document(session=session, version=new),
+        from_version=from_,
+        to_version=version,
+    )

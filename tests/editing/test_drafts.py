@@ -1,0 +1,369 @@
+"""Drafts, publishing, history and the audit trail, through HTTP as an IG officer works."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+PROBLEM = "application/problem+json"
+SERVICE = "camden-family-support"
+DRAFTS = f"/v1/services/{SERVICE}/notice/drafts"
+
+
+def _create(client: TestClient, keys: dict[str, dict[str, str]], **kwargs: Any) -> Any:
+    response = client.post(DRAFTS, headers=keys["editor"], **kwargs)
+    assert response.status_code == 201, response.text
+    return response
+
+
+def test_writes_need_a_key_with_the_right_scope(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    anonymous = fresh_client.post(DRAFTS)
+    assert anonymous.status_code == 401
+    assert anonymous.headers["content-type"] == PROBLEM
+    assert anonymous.headers["www-authenticate"] == "Bearer"
+    assert anonymous.json()["type"] == "urn:ropa:problem:unauthorized"
+    wrong = fresh_client.post(DRAFTS, headers={"Authorization": "Bearer ropa_deadbeef_nope"})
+    assert wrong.status_code == 401
+    auditor = fresh_client.post(DRAFTS, headers=keys["auditor"])
+    assert auditor.status_code == 403
+    assert auditor.json()["type"] == "urn:ropa:problem:forbidden"
+    publisher_on_draft = fresh_client.post(DRAFTS, headers=keys["publisher"])
+    assert publisher_on_draft.status_code == 403
+    admin = fresh_client.post(DRAFTS, headers=keys["admin"])
+    assert admin.status_code == 201
+    denied = fresh_client.get(
+        "/v1/audit-events", params={"outcome": "denied"}, headers=keys["auditor"]
+    ).json()
+    assert denied["total"] == 4
+    assert {e["actor"] for e in denied["items"]} == {
+        "anonymous",
+        "unknown-key",
+        "test-auditor",
+        "test-publisher",
+    }
+    assert all("ropa_" not in str(e) for e in denied["items"]), "keys never appear in the trail"
+
+
+def test_create_read_and_one_open_draft(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    created = _create(fresh_client, keys)
+    assert created.headers["location"] == f"{DRAFTS}/2"
+    draft = created.json()
+    assert draft["notice"]["version"] == 2
+    assert draft["notice"]["status"] == "draft"
+    published = fresh_client.get(f"/v1/services/{SERVICE}/notice").json()
+    assert draft["activities"] == published["activities"], (
+        "an empty body copies the current version"
+    )
+    etag = created.headers["etag"]
+    read = fresh_client.get(f"{DRAFTS}/2", headers=keys["auditor"])
+    assert read.status_code == 200 and read.headers["etag"] == etag
+    assert fresh_client.get(f"{DRAFTS}/2").status_code == 401
+    second = fresh_client.post(DRAFTS, headers=keys["editor"])
+    assert second.status_code == 409
+    assert "already has an open draft" in second.json()["detail"]
+    # drafts are not public
+    assert (
+        fresh_client.get(f"/v1/services/{SERVICE}/notice", params={"version": 2}).status_code == 404
+    )
+    public = fresh_client.get(f"/v1/services/{SERVICE}/notice/versions").json()
+    assert [v["status"] for v in public["items"]] == ["published"]
+    private = fresh_client.get(
+        f"/v1/services/{SERVICE}/notice/versions", headers=keys["editor"]
+    ).json()
+    assert [v["status"] for v in private["items"]] == ["published", "draft"]
+    assert private["items"][1]["author"] == "test-editor"
+
+
+def test_put_needs_the_current_etag(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    created = _create(fresh_client, keys)
+    document, etag = created.json(), created.headers["etag"]
+    document["notice"]["title"] = "Family Support and Complex Families privacy notice"
+    missing = fresh_client.put(f"{DRAFTS}/2", json=document, headers=keys["editor"])
+    assert missing.status_code == 428
+    stale = fresh_client.put(
+        f"{DRAFTS}/2", json=document, headers={**keys["editor"], "If-Match": '"stale"'}
+    )
+    assert stale.status_code == 412
+    assert stale.json()["type"] == "urn:ropa:problem:precondition-failed"
+    unchanged = fresh_client.get(f"{DRAFTS}/2", headers=keys["editor"])
+    assert unchanged.headers["etag"] == etag
+    ok = fresh_client.put(
+        f"{DRAFTS}/2", json=document, headers={**keys["editor"], "If-Match": etag}
+    )
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["notice"]["title"] == "Family Support and Complex Families privacy notice"
+    assert ok.headers["etag"] != etag
+    again = fresh_client.put(
+        f"{DRAFTS}/2", json=document, headers={**keys["editor"], "If-Match": etag}
+    )
+    assert again.status_code == 412, "the old ETag is stale after a change"
+
+
+def test_merge_patch_and_json_patch(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    created = _create(fresh_client, keys)
+    etag = created.headers["etag"]
+    merge = fresh_client.patch(
+        f"{DRAFTS}/2",
+        json={"notice": {"cookies": "We use no cookies on this page."}},
+        headers={
+            **keys["editor"],
+            "If-Match": etag,
+            "Content-Type": "application/merge-patch+json",
+        },
+    )
+    assert merge.status_code == 200, merge.text
+    assert merge.json()["notice"]["cookies"] == "We use no cookies on this page."
+    operations = [
+        {"op": "add", "path": "/activities/0/purposes/-", "value": "Plan services for 2027"}
+    ]
+    json_patch = fresh_client.patch(
+        f"{DRAFTS}/2",
+        json=operations,
+        headers={
+            **keys["editor"],
+            "If-Match": merge.headers["etag"],
+            "Content-Type": "application/json-patch+json",
+        },
+    )
+    assert json_patch.status_code == 200, json_patch.text
+    assert json_patch.json()["activities"][0]["purposes"][-1] == "Plan services for 2027"
+    assert json_patch.json()["notice"]["cookies"] == "We use no cookies on this page."
+    invalid = fresh_client.patch(
+        f"{DRAFTS}/2",
+        json=[
+            {"op": "replace", "path": "/activities/0/retention/0/duration", "value": "six years"}
+        ],
+        headers={
+            **keys["editor"],
+            "If-Match": json_patch.headers["etag"],
+            "Content-Type": "application/json-patch+json",
+        },
+    )
+    assert invalid.status_code == 422
+    assert invalid.json()["errors"][0]["pointer"] == "/activities/0/retention/0/duration"
+    wrong_shape = fresh_client.patch(
+        f"{DRAFTS}/2",
+        json={"notice": {}},
+        headers={
+            **keys["editor"],
+            "If-Match": json_patch.headers["etag"],
+            "Content-Type": "application/json-patch+json",
+        },
+    )
+    assert wrong_shape.status_code == 422
+
+
+def test_drafts_cannot_change_controllers_or_other_services(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    document = fresh_client.get(f"/v1/services/{SERVICE}/notice").json()
+    document["controllers"][0]["dpo"]["email"] = "someone@example.org"
+    refused = fresh_client.post(DRAFTS, json=document, headers=keys["editor"])
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["pointer"] == "/controllers"
+    other = fresh_client.get("/v1/services/camden-early-help/notice").json()
+    wrong_service = fresh_client.post(DRAFTS, json=other, headers=keys["editor"])
+    assert wrong_service.status_code == 422
+    assert wrong_service.json()["errors"][0]["pointer"] == "/service/id"
+
+
+def test_publish_is_atomic_checked_and_audited(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    created = _create(fresh_client, keys)
+    document, etag = created.json(), created.headers["etag"]
+    document["activities"][0]["recipients"].append(
+        {"party": "ofsted", "condition": "during an inspection"}
+    )
+    edited = fresh_client.put(
+        f"{DRAFTS}/2", json=document, headers={**keys["editor"], "If-Match": etag}
+    )
+    etag = edited.headers["etag"]
+    body = {"effective_from": "2026-12-01", "change_summary": "Ofsted added as a recipient"}
+    publish = f"{DRAFTS}/2/publish"
+    assert fresh_client.post(publish, json=body, headers=keys["editor"]).status_code == 403
+    assert fresh_client.post(publish, json=body, headers=keys["publisher"]).status_code == 428
+    stale = fresh_client.post(publish, json=body, headers={**keys["publisher"], "If-Match": '"x"'})
+    assert stale.status_code == 412
+    # The seed notice has error findings (e.g. it cites the non-existent Equality Act 2005)
+    refused = fresh_client.post(publish, json=body, headers={**keys["publisher"], "If-Match": etag})
+    assert refused.status_code == 409
+    problem = refused.json()
+    assert problem["type"] == "urn:ropa:problem:check-errors"
+    assert any("citation.unknown-instrument" in e["detail"] for e in problem["errors"])
+    assert fresh_client.get(f"/v1/services/{SERVICE}/notice").json()["notice"]["version"] == 1
+    body["override_reason"] = "Correction of the Equality Act citation follows in the next review"
+    ok = fresh_client.post(publish, json=body, headers={**keys["publisher"], "If-Match": etag})
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["status"] == "published"
+    assert ok.json()["effective_from"] == "2026-12-01"
+    versions = fresh_client.get(f"/v1/services/{SERVICE}/notice/versions").json()["items"]
+    assert [(v["version"], v["status"]) for v in versions] == [(1, "superseded"), (2, "published")]
+    # in effect from its date: before then the old version answers
+    assert (
+        fresh_client.get(f"/v1/services/{SERVICE}/notice", params={"at": "2026-11-30"}).json()[
+            "notice"
+        ]["version"]
+        == 1
+    )
+    assert (
+        fresh_client.get(f"/v1/services/{SERVICE}/notice", params={"at": "2026-12-01"}).json()[
+            "notice"
+        ]["version"]
+        == 2
+    )
+    events = fresh_client.get(
+        "/v1/audit-events", params={"action": "notice.publish"}, headers=keys["auditor"]
+    ).json()["items"]
+    assert [e["outcome"] for e in events] == ["ok", "rejected"]
+    assert events[0]["detail"]["override_reason"].startswith("Correction")
+    assert events[0]["actor"] == "test-publisher"
+    assert events[0]["after_hash"] and len(events[0]["after_hash"]) == 64
+    # the published version is immutable
+    for method in ("put", "patch", "delete"):
+        response = getattr(fresh_client, method)(
+            f"{DRAFTS}/2",
+            headers={**keys["editor"], "If-Match": etag},
+            **(
+                {"json": document} if method == "put" else {"json": {}} if method == "patch" else {}
+            ),
+        )
+        assert response.status_code == 409, method
+    # and the diff says what changed
+    diff = fresh_client.get(
+        f"/v1/services/{SERVICE}/notice/versions/2/diff", params={"from": 1}
+    ).json()
+    assert any(op["op"] == "add" and "/recipients/" in op["path"] for op in diff["patch"])
+    assert "activity 'casework': recipients added: ofsted" in diff["summary"]
+
+
+def test_publishing_cannot_backdate_before_the_current_version(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    created = _create(fresh_client, keys)
+    body = {"effective_from": "2020-01-01", "change_summary": "x", "override_reason": "test"}
+    response = fresh_client.post(
+        f"{DRAFTS}/2/publish",
+        json=body,
+        headers={**keys["publisher"], "If-Match": created.headers["etag"]},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == "/effective_from"
+
+
+def test_discard(fresh_client: TestClient, keys: dict[str, dict[str, str]]) -> None:
+    created = _create(fresh_client, keys)
+    stale = fresh_client.delete(f"{DRAFTS}/2", headers={**keys["editor"], "If-Match": '"old"'})
+    assert stale.status_code == 412
+    gone = fresh_client.delete(
+        f"{DRAFTS}/2", headers={**keys["editor"], "If-Match": created.headers["etag"]}
+    )
+    assert gone.status_code == 204
+    assert fresh_client.get(f"{DRAFTS}/2", headers=keys["editor"]).status_code == 404
+    again = _create(fresh_client, keys)
+    assert again.json()["notice"]["version"] == 2
+
+
+def test_controllers_and_services_are_edited_by_publishers(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    controller = {
+        "id": "hackney",
+        "name": "London Borough of Hackney",
+        "gss_code": "E09000012",
+        "register_code": "HCK",
+    }
+    assert (
+        fresh_client.post("/v1/controllers", json=controller, headers=keys["editor"]).status_code
+        == 403
+    )
+    created = fresh_client.post("/v1/controllers", json=controller, headers=keys["publisher"])
+    assert created.status_code == 201
+    assert created.json()["services"] == []
+    assert (
+        fresh_client.post("/v1/controllers", json=controller, headers=keys["publisher"]).status_code
+        == 409
+    )
+    clash = {**controller, "id": "other", "gss_code": "E09000007"}
+    assert (
+        fresh_client.post("/v1/controllers", json=clash, headers=keys["publisher"]).status_code
+        == 409
+    )
+    service = {"id": "hackney-early-help", "name": "Early Help", "controllers": ["hackney"]}
+    made = fresh_client.post("/v1/services", json=service, headers=keys["publisher"])
+    assert made.status_code == 201 and made.json()["current_version"] is None
+    bad = fresh_client.post(
+        "/v1/services",
+        json={**service, "id": "x-y", "controllers": ["nowhere"]},
+        headers=keys["publisher"],
+    )
+    assert bad.status_code == 422
+    renamed = fresh_client.put(
+        "/v1/services/hackney-early-help",
+        json={**service, "name": "Early Help Hackney"},
+        headers=keys["publisher"],
+    )
+    assert renamed.status_code == 200 and renamed.json()["name"] == "Early Help Hackney"
+    # a new service without a notice: the first draft must be a whole document
+    empty = fresh_client.post(
+        "/v1/services/hackney-early-help/notice/drafts", headers=keys["editor"]
+    )
+    assert empty.status_code == 422
+    actions = [
+        e["action"]
+        for e in fresh_client.get(
+            "/v1/audit-events", params={"outcome": "ok"}, headers=keys["auditor"]
+        ).json()["items"]
+    ]
+    assert actions[:3] == ["service.update", "service.create", "controller.create"]
+
+
+def test_hostile_bodies(fresh_client: TestClient, keys: dict[str, dict[str, str]]) -> None:
+    big = fresh_client.post(
+        DRAFTS,
+        content=b"{" + b" " * 2_000_000 + b"}",
+        headers={**keys["editor"], "Content-Type": "application/json"},
+    )
+    assert big.status_code == 413
+    assert big.headers["content-type"] == PROBLEM
+    document = fresh_client.get(f"/v1/services/{SERVICE}/notice").json()
+    document["notice"]["title"] = "Title\x00with NUL"
+    nul = fresh_client.post(DRAFTS, json=document, headers=keys["editor"])
+    assert nul.status_code == 422
+    assert nul.json()["errors"][0]["pointer"] == "/notice/title"
+    document["notice"]["title"] = "x" * 501
+    long = fresh_client.post(DRAFTS, json=document, headers=keys["editor"])
+    assert long.status_code == 422
+    garbage = fresh_client.post(
+        DRAFTS,
+        content=b"\xff\xfe not json",
+        headers={**keys["editor"], "Content-Type": "application/json"},
+    )
+    assert garbage.status_code == 400, "a body that is not JSON at all is a bad request"
+    assert garbage.headers["content-type"] == PROBLEM
+
+
+def test_audit_trail_is_read_only_and_for_auditors(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    _create(fresh_client, keys)
+    assert fresh_client.get("/v1/audit-events", headers=keys["editor"]).status_code == 403
+    events = fresh_client.get(
+        "/v1/audit-events", params={"target": f"services/{SERVICE}"}, headers=keys["auditor"]
+    )
+    assert events.status_code == 200
+    assert [e["action"] for e in events.json()["items"]] == ["draft.create"]
+    for method in ("post", "put", "patch", "delete"):
+        assert (
+            getattr(fresh_client, method)("/v1/audit-events", headers=keys["admin"]).status_code
+            == 405
+        )
