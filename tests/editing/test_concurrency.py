@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -41,6 +42,21 @@ def server(fresh_db: str) -> Iterator[str]:
     thread.join(timeout=10)
 
 
+def _put_title(
+    server: str,
+    headers: dict[str, str],
+    document: dict[str, Any],
+    etag: str,
+    title: str,
+    barrier: threading.Barrier,
+    results: dict[str, httpx.Response],
+) -> None:
+    body = {**document, "notice": {**document["notice"], "title": title}}
+    with httpx.Client(base_url=server, timeout=10) as own:
+        barrier.wait()
+        results[title] = own.put(DRAFT, json=body, headers={**headers, "If-Match": etag})
+
+
 def test_one_concurrent_writer_wins_and_nothing_is_lost(
     server: str, keys: dict[str, dict[str, str]]
 ) -> None:
@@ -53,16 +69,14 @@ def test_one_concurrent_writer_wins_and_nothing_is_lost(
             barrier = threading.Barrier(2)
             results: dict[str, httpx.Response] = {}
 
-            def edit(title: str, doc: dict = document, tag: str = etag) -> None:  # type: ignore[type-arg]
-                body = {**doc, "notice": {**doc["notice"], "title": title}}
-                with httpx.Client(base_url=server, timeout=10) as own:
-                    barrier.wait()
-                    results[title] = own.put(
-                        DRAFT, json=body, headers={**keys["editor"], "If-Match": tag}
-                    )
-
             titles = [f"Round {round_number} by A", f"Round {round_number} by B"]
-            threads = [threading.Thread(target=edit, args=(t,)) for t in titles]
+            threads = [
+                threading.Thread(
+                    target=_put_title,
+                    args=(server, keys["editor"], document, etag, title, barrier, results),
+                )
+                for title in titles
+            ]
             for t in threads:
                 t.start()
             for t in threads:
