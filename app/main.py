@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from app import health
 from app.audit import router as audit
@@ -50,7 +51,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(notices.router)
     app.include_router(editing.router)
     app.include_router(audit.router)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(sharing.router)
     app.include_router(exports.router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Council websites read from any origin; writes need a key, which CORS does not admit
+    # (no Authorization header, no credentials, only GET and HEAD).
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD"],
+        allow_headers=["Accept", "If-None-Match"],
+        expose_headers=["ETag", "Content-Disposition"],
+        max_age=86400,
+    )
     return app
