@@ -8,6 +8,7 @@ Runs when ROPA_TEST_POSTGRES_URL names a server (always in CI).
 
 from __future__ import annotations
 
+import contextlib
 import select
 import socket
 import threading
@@ -70,18 +71,15 @@ class Proxy:
 
     def cut(self) -> None:
         if self._listener is not None:
-            try:  # wakes the thread blocked in accept(); close() alone would not on Linux
+            # shutdown wakes the thread blocked in accept(); close() alone would not on Linux
+            with contextlib.suppress(OSError):
                 self._listener.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             self._listener.close()
             self._listener = None
         with self._lock:
             for sock in self._sockets:
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 sock.close()
             self._sockets.clear()
 
