@@ -228,7 +228,8 @@ class ActivityRecord:
     sources: list[tuple[str, str | None]] = field(default_factory=list)
     recipients: list[tuple[str, str | None]] = field(default_factory=list)
     bases: list[tuple[str, str | None]] = field(default_factory=list)
-    statutes: list[tuple[str, str | None, list[str], str]] = field(default_factory=list)
+    #: (cited as, statute, provisions as read: a list or its JSON text, kind as cited)
+    statutes: list[tuple[str, str | None, Any, str]] = field(default_factory=list)
     retention: list[tuple[str, str | None, str, str]] = field(default_factory=list)
     systems: list[str] = field(default_factory=list)
 
@@ -440,9 +441,8 @@ class RopaExport:
         for aid, cited_as, statute, provisions, kind in fetch(
             "statute_citation", "cited_as", "statute", "provisions", "kind_as_cited"
         ):
-            if isinstance(provisions, str):  # JSON column, read without SQLAlchemy's decoder
-                provisions = json.loads(provisions)
-            records[aid].statutes.append((cited_as, statute, list(provisions or []), kind))
+            # ``provisions`` stays as read (JSON text on SQLite): only JSON-LD needs it.
+            records[aid].statutes.append((cited_as, statute, provisions, kind))
         for aid, trigger, duration, applies_to, text in fetch(
             "retention_rule", "trigger", "duration", "applies_to", "text"
         ):
@@ -679,25 +679,25 @@ class RowBuilder:
         }
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+_MULTI = tuple(c.multi for c in COLUMNS)
 
 
 def neutralise(cell: str) -> str:
     """A cell a spreadsheet will show as text, never run as a formula (OWASP CSV injection)."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+    return "'" + cell if cell[:1] in _FORMULA_STARTS else cell
 
 
 def csv_cells(row: dict[str, Any]) -> list[str]:
+    """A row's cells: lists joined with ``"; "``, empty for nothing, formulas neutralised."""
     cells = []
-    for value in row.values():
+    starts = _FORMULA_STARTS
+    for multi, value in zip(_MULTI, row.values(), strict=True):
         if value is None:
             cells.append("")
-        elif isinstance(value, list):
-            cells.append(neutralise(SEPARATOR.join(value)))
-        elif isinstance(value, str):
-            cells.append(neutralise(value))
-        else:
-            cells.append(str(value))
+            continue
+        cell = SEPARATOR.join(value) if multi else str(value)
+        cells.append("'" + cell if cell[:1] in starts else cell)
     return cells
 
 
@@ -821,7 +821,9 @@ def process_node(record: ActivityRecord, builder: RowBuilder, base: str) -> dict
     ]
     references: list[str] = []
     for cited_as, statute, provisions, kind in record.statutes:
-        ref = statute_ref(vocab, cited_as, statute, provisions, kind)
+        if isinstance(provisions, str):
+            provisions = json.loads(provisions)
+        ref = statute_ref(vocab, cited_as, statute, provisions or [], kind)
         references += [p.uri for p in ref.provisions if p.uri] or ([ref.uri] if ref.uri else [])
     storage = []
     for trigger, duration, applies_to, text in record.retention:

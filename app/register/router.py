@@ -125,9 +125,7 @@ def list_services(
     session: SessionDep,
     page: PageDep,
     controller: SlugQuery = None,
-    q: Annotated[
-        str | None, Query(max_length=200, description="Text in the id, name or description")
-    ] = None,
+    q: TextQuery = None,
 ) -> Page[ServicePublic]:
     rows, total = svc.list_services(
         session=session, controller=controller, text=q, limit=page.limit, offset=page.offset
