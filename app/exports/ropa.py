@@ -565,12 +565,30 @@ class RowBuilder:
         name = self.party_name.get(slug, slug)
         return f"{name} ({condition})" if condition else name
 
-    def missing(self, record: ActivityRecord) -> list[str]:
-        """The required items (Art 30(1), DPA 2018 Sch 1 para 41) the record does not give."""
+    def _facts(
+        self, record: ActivityRecord
+    ) -> tuple[dict[str, list[tuple[str, str | None]]], set[str]]:
+        """The record's bases by article (6, 9, 10, sch1) and the kinds of its data."""
+        article = self.article
+        by_article: dict[str, list[tuple[str, str | None]]] = {
+            "6": [],
+            "9": [],
+            "10": [],
+            "sch1": [],
+        }
+        for slug, as_written in record.bases:
+            by_article[article.get(slug, "6")].append((slug, as_written))
         kind = self.category_kind
-        kinds = {kind.get(c, "personal") for c in record.categories}
-        articles = {self.article.get(slug, "6") for slug, _ in record.bases}
-        art9 = [slug for slug, _ in record.bases if self.article.get(slug) == "9"]
+        return by_article, {kind.get(c, "personal") for c in record.categories}
+
+    def missing(
+        self,
+        record: ActivityRecord,
+        facts: tuple[dict[str, list[tuple[str, str | None]]], set[str]] | None = None,
+    ) -> list[str]:
+        """The required items (Art 30(1), DPA 2018 Sch 1 para 41) the record does not give."""
+        by_article, kinds = facts or self._facts(record)
+        art9 = by_article["9"]
         missing = []
         if not record.purposes:
             missing.append("purposes")
@@ -582,14 +600,14 @@ class RowBuilder:
             missing.append("categories of recipients")
         if not any(d or t not in VAGUE_TRIGGERS for t, d, _, _ in record.retention):
             missing.append("retention period")
-        if "6" not in articles:
+        if not by_article["6"]:
             missing.append("Article 6 lawful basis")
         if "special_category" in kinds and not art9:
             missing.append("Article 9 condition")
         needs_schedule1 = "criminal_offence" in kinds or any(
-            slug in self.needs_schedule1 for slug in art9
+            slug in self.needs_schedule1 for slug, _ in art9
         )
-        if needs_schedule1 and "sch1" not in articles:
+        if needs_schedule1 and not by_article["sch1"]:
             missing.append("Schedule 1 condition")
         if self._version(record.version).dpo_missing:
             missing.append("DPO contact")
@@ -602,18 +620,10 @@ class RowBuilder:
         v = record.version
         shared = self._version(v)
         controller = shared.controller
-        article, label = self.article, self.basis_label
-        by_article: dict[str, list[tuple[str, str | None]]] = {
-            "6": [],
-            "9": [],
-            "10": [],
-            "sch1": [],
-        }
-        for slug, as_written in record.bases:
-            by_article[article.get(slug, "6")].append((slug, as_written))
+        label = self.basis_label
+        facts = self._facts(record)
+        by_article, kinds = facts
         art6 = [label.get(s, s) for s, _ in by_article["6"]]
-        kind = self.category_kind
-        kinds = {kind.get(c, "personal") for c in record.categories}
         section_applies = bool(
             "special_category" in kinds or "criminal_offence" in kinds or by_article["sch1"]
         )
@@ -645,8 +655,8 @@ class RowBuilder:
             "purposes": record.purposes,
             "joint_controllers": shared.joint,
             "data_subjects": [self.subject_name.get(s, s) for s in record.subjects],
-            "data_categories": list(dict.fromkeys(names.get(c, c) for c in record.categories)),
-            "recipients": list(dict.fromkeys(party(p, c) for p, c in record.recipients)),
+            "data_categories": list(dict.fromkeys([names.get(c, c) for c in record.categories])),
+            "recipients": list(dict.fromkeys([party(p, c) for p, c in record.recipients])),
             "processor_contract": None,
             "transfer_destinations": destinations,
             "transfer_safeguards": transfers.get("safeguards"),
@@ -660,7 +670,7 @@ class RowBuilder:
             "lia_link": None,
             "rights": shared.rights,
             "automated_decision_making": adm,
-            "sources": list(dict.fromkeys(party(p, c) for p, c in record.sources)),
+            "sources": list(dict.fromkeys([party(p, c) for p, c in record.sources])),
             "consent_record_link": None,
             "data_location": record.systems,
             "dpia_required": None,
@@ -675,7 +685,7 @@ class RowBuilder:
             "retention_policy_link": None,
             "retained_per_policy": None,
             "policy_deviation_reasons": None,
-            "missing_required_items": self.missing(record),
+            "missing_required_items": self.missing(record, facts),
         }
 
 
@@ -690,15 +700,13 @@ def neutralise(cell: str) -> str:
 
 def csv_cells(row: dict[str, Any]) -> list[str]:
     """A row's cells: lists joined with ``"; "``, empty for nothing, formulas neutralised."""
-    cells = []
-    starts = _FORMULA_STARTS
-    for multi, value in zip(_MULTI, row.values(), strict=True):
-        if value is None:
-            cells.append("")
-            continue
-        cell = SEPARATOR.join(value) if multi else str(value)
-        cells.append("'" + cell if cell[:1] in starts else cell)
-    return cells
+    starts, join = _FORMULA_STARTS, SEPARATOR.join
+    return [
+        ""
+        if value is None
+        else ("'" + cell if (cell := join(value) if multi else str(value))[:1] in starts else cell)
+        for multi, value in zip(_MULTI, row.values(), strict=True)
+    ]
 
 
 def controller_block(row: DbRow) -> dict[str, Any]:

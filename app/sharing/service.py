@@ -299,9 +299,9 @@ def check_terms(
         vocab = cached_vocab(state, session, refresh=True)
         unknown, suggestions = _unknown(vocab, recipient, categories)
     if controller is not None:
-        ctl = table("controller")
-        known = [r[0] for r in session.connection().execute(select(ctl.c.id))]
-        if controller not in known:
+        ctl, conn = table("controller"), session.connection()
+        if conn.execute(select(ctl.c.id).where(ctl.c.id == controller)).first() is None:
+            known = [r[0] for r in conn.execute(select(ctl.c.id))]
             unknown.insert(0, ("controller", controller, "controller"))
             suggestions = get_close_matches(controller, known, n=5, cutoff=0.5) + suggestions
     if unknown:
