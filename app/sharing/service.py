@@ -27,6 +27,7 @@ The answer reports what the register documents. It never says a disclosure is la
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import defaultdict
@@ -70,6 +71,7 @@ STATEMENT_CONTROLLER = (
 VOCAB_TTL_SECONDS = 60.0
 
 LEGISLATION_PREFIX = "https://www.legislation.gov.uk/"
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 
 #: A row of a Core query (attribute access by column name).
 DbRow = Row[*tuple[Any, ...]]
@@ -300,7 +302,10 @@ def check_terms(
         unknown, suggestions = _unknown(vocab, recipient, categories)
     if controller is not None:
         ctl, conn = table("controller"), session.connection()
-        if conn.execute(select(ctl.c.id).where(ctl.c.id == controller)).first() is None:
+        if (  # a value that cannot be a slug (e.g. with a NUL) is not sent to the database
+            not SLUG_RE.match(controller)
+            or conn.execute(select(ctl.c.id).where(ctl.c.id == controller)).first() is None
+        ):
             known = [r[0] for r in conn.execute(select(ctl.c.id))]
             unknown.insert(0, ("controller", controller, "controller"))
             suggestions = get_close_matches(controller, known, n=5, cutoff=0.5) + suggestions

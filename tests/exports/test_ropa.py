@@ -16,7 +16,7 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.config import Settings, get_settings
+from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import make_engine
 from app.exports.ropa import COLUMNS, CONTEXT_PATH, open_export
 from app.main import create_app
@@ -25,7 +25,7 @@ from app.register.document import NoticeDocument
 
 PROBLEM = "application/problem+json"
 TODAY = date.today().isoformat()
-CONTEXT_FILE = "app/exports/context/ropa-v1.jsonld"
+CONTEXT_FILE = PROJECT_ROOT / "app" / "exports" / "context" / "ropa-v1.jsonld"
 
 EXPECTED_HEADER = [
     "Controller GSS code",
@@ -242,8 +242,7 @@ def test_jsonld_is_dpv_and_expands_without_errors(client: TestClient) -> None:
     context = client.get(CONTEXT_PATH)
     assert context.status_code == 200
     assert context.headers["content-type"] == "application/ld+json"
-    with open(CONTEXT_FILE, "rb") as shipped:
-        assert context.content == shipped.read()
+    assert context.content == CONTEXT_FILE.read_bytes()
     response = client.get("/v1/ropa", params={"format": "jsonld"})
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/ld+json"

@@ -306,6 +306,12 @@ def test_controller_lookup_validates_the_controller(client: TestClient) -> None:
     problem = response.json()
     assert problem["errors"][0]["pointer"] == "controller"
     assert problem["suggestions"][0] == "camden"
+    nul = client.get(
+        "/v1/lawful-basis",
+        params={"controller": "\x00", "recipient": "police", "data_category": "personal"},
+    )
+    assert nul.status_code == 422
+    assert nul.json()["errors"][0]["pointer"] == "controller"
     missing = client.get("/v1/lawful-basis", params={"recipient": "police", "data_category": "x"})
     assert missing.status_code == 422
     assert [e["pointer"] for e in missing.json()["errors"]] == ["controller"]
