@@ -99,6 +99,12 @@ class Conflict(AppError):
     title = "Conflict with the current state"
 
 
+class BadRequest(AppError):
+    status = 400
+    slug = "bad-request"
+    title = "The request body could not be read"
+
+
 class Unauthorized(AppError):
     status = 401
     slug = "unauthorized"
@@ -147,31 +153,76 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
     )
 
 
+_RESPONSES: dict[int, tuple[str, type[AppError] | None]] = {}
+
+
+def _responses() -> dict[int, tuple[str, type[AppError] | None]]:
+    """Each declarable status: its description and the error class behind it (for examples)."""
+    if not _RESPONSES:
+        _RESPONSES.update(
+            {
+                304: ("Not modified (the `If-None-Match` ETag matches)", None),
+                400: ("The body is not JSON at all", BadRequest),
+                401: ("No API key, or an unknown or revoked one", Unauthorized),
+                403: ("The API key's scope does not allow this", Forbidden),
+                404: ("Not found", NotFound),
+                406: ("No acceptable representation", NotAcceptable),
+                409: (
+                    "Conflict with the current state (e.g. a published version is immutable)",
+                    Conflict,
+                ),
+                412: (
+                    "The `If-Match` ETag is stale: the resource changed; nothing was changed",
+                    PreconditionFailed,
+                ),
+                413: ("The request body is too large", PayloadTooLarge),
+                422: ("Invalid request: each failing parameter or field is listed", InvalidQuery),
+                428: ("`If-Match` is required", PreconditionRequired),
+                503: (
+                    "The database is unavailable; retry after the `Retry-After` seconds",
+                    ServiceUnavailable,
+                ),
+            }
+        )
+    return _RESPONSES
+
+
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The ``responses=`` entry for a route: each status as problem+json."""
-    descriptions = {
-        304: "Not modified (the `If-None-Match` ETag matches)",
-        401: "No API key, or an unknown or revoked one",
-        403: "The API key's scope does not allow this",
-        404: "Not found",
-        406: "No acceptable representation",
-        409: "Conflict with the current state (e.g. a published version is immutable)",
-        412: "The `If-Match` ETag is stale: the resource changed; nothing was changed",
-        413: "The request body is too large",
-        422: "Invalid request: each failing parameter or field is listed",
-        428: "`If-Match` is required",
-        503: "The database is unavailable; retry after the `Retry-After` seconds",
-    }
+    """The ``responses=`` entry for a route: each status as problem+json, with an example."""
     out: dict[int | str, dict[str, Any]] = {}
     for status in statuses:
-        if status == 304:
-            out[status] = {"description": descriptions[status]}
+        description, error = _responses()[status]
+        if error is None:
+            out[status] = {"description": description}
             continue
+        example = error(description).problem("/v1/…").model_dump(exclude_none=True)
+        if status == 422:
+            example["errors"] = [
+                {"pointer": "limit", "detail": "Input should be greater than or equal to 1"}
+            ]
         out[status] = {
-            "description": descriptions.get(status, "Problem"),
-            "content": {PROBLEM_JSON: {"schema": Problem.model_json_schema()}},
+            "description": description,
+            "content": {
+                PROBLEM_JSON: {
+                    "schema": {"$ref": "#/components/schemas/Problem"},
+                    "example": example,
+                }
+            },
         }
+        if status == 503:
+            out[status]["headers"] = {
+                "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+            }
     return out
+
+
+def add_problem_schemas(schema: dict[str, Any]) -> dict[str, Any]:
+    """Put ``Problem`` and ``FieldError`` in the OpenAPI components the responses refer to."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    generated = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(generated.pop("$defs", {}))
+    components["Problem"] = generated
+    return schema
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -197,7 +248,9 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        slug = {400: "bad-request", 404: "not-found", 405: "method-not-allowed"}.get(
+            exc.status_code, "http-error"
+        )
         problem = Problem(
             type=TYPE_PREFIX + slug,
             title=str(exc.detail) if exc.status_code != 404 else "Not found",

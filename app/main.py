@@ -14,7 +14,7 @@ from app.cache import BytesCache
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.editing import router as editing
-from app.errors import install_handlers
+from app.errors import add_problem_schemas, install_handlers
 from app.exports import router as exports
 from app.limits import BodyLimit
 from app.notices import router as notices
@@ -46,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.cache = BytesCache(settings.cache_entries)
     install_handlers(app)
+    generate_openapi = app.openapi
+    app.openapi = lambda: add_problem_schemas(generate_openapi())  # type: ignore[method-assign]
     app.include_router(health.router)
     app.include_router(register.router)
     app.include_router(notices.router)

@@ -31,8 +31,8 @@ MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 IfMatch = Annotated[str | None, Header(max_length=200, description="The ETag you read")]
 VersionPath = Annotated[int, Path(ge=1, le=1_000_000)]
 
-WRITE = problem_responses(401, 403, 404, 409, 413, 422, 503)
-DRAFT_WRITE = problem_responses(401, 403, 404, 409, 412, 413, 422, 428, 503)
+WRITE = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
+DRAFT_WRITE = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428, 503)
 
 PATCH_BODY = {
     "requestBody": {

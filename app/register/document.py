@@ -178,6 +178,9 @@ class PartyLink(_Doc):
     """A source or a recipient: a party, the data concerned, and any condition as written."""
 
     party: Slug
+    examples: list[ShortText] = Field(
+        default_factory=list, description="The notice's own examples of this party"
+    )
     data_categories: list[Slug] = Field(default_factory=list)
     condition: Text | None = Field(default=None, examples=["where consent has been given"])
     as_written: Text | None = None

@@ -256,6 +256,7 @@ class PartyLinkRow(SQLModel, table=True):
     role: str = Field(max_length=20)
     position: int = 0
     party: str = Field(foreign_key="party.slug", index=True, max_length=120)
+    examples: list[str] = Field(default_factory=list, sa_type=JSON)
     condition: str | None = None
     as_written: str | None = None
 

@@ -281,6 +281,7 @@ def _add_activities(*, session: Session, version_id: int, activities: Iterable[A
                     role=role,
                     position=i,
                     party=link.party,
+                    examples=link.examples,
                     condition=link.condition,
                     as_written=link.as_written,
                 )
@@ -492,6 +493,7 @@ def load_activities(*, session: Session, activity_rows: Sequence[ActivityRow]) -
         return [
             PartyLink(
                 party=link.party,
+                examples=link.examples,
                 data_categories=[c.category for c in link_cats[link.id or 0]],
                 condition=link.condition,
                 as_written=link.as_written,
