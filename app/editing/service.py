@@ -477,6 +477,7 @@ def publish_draft(
     _claim(session=session, row=row)
     register.supersede_published(session=session, service_id=service_id)
     session.flush()
+    register.freeze_blocks(session=session, version=row)
     row.status = "published"
     row.effective_from = effective_from
     row.change_summary = request.change_summary

@@ -195,6 +195,10 @@ class NoticeVersion(SQLModel, table=True):
     cookies: str | None = None
     complaint: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     other_sections: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    #: The controller and service blocks as they were when the version was published, so a
+    #: published version (and "the notice on date D") never changes when a controller does.
+    #: Null for drafts, which show the register's current blocks.
+    published_blocks: dict[str, Any] | None = Field(default=None, sa_type=JSON)
 
 
 class NoticeRight(SQLModel, table=True):

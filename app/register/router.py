@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from sqlmodel import Session
 
-from app.cache import conditional_response, representation
+from app.cache import FastPathRoute, conditional_response, fast_path, representation
 from app.db import get_session
 from app.errors import FieldError, InvalidQuery, problem_responses
 from app.pagination import Page, PageParams, page_params
@@ -29,7 +29,7 @@ from app.register.models import (
 )
 from app.register.schemas import ActivityPublic, ControllerPublic, ServicePublic
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", route_class=FastPathRoute)
 
 SessionDep = Annotated[Session, Depends(get_session)]
 PageDep = Annotated[PageParams, Depends(page_params)]
@@ -144,6 +144,17 @@ def get_service(service_id: SlugPath, session: SessionDep) -> ServicePublic:
     return _service_public(session, [row])[0]
 
 
+def _current_notice(request: Request) -> Response | None:
+    """Fast path: today's notice document, when its bytes are cached (no selector given)."""
+    if request.scope["query_string"]:
+        return None
+    current = request.app.state.in_effect.get(request.path_params["service_id"])
+    if current is None:
+        return None
+    rep = request.app.state.cache.get(("notice", current[0]))
+    return None if rep is None else conditional_response(request, rep)
+
+
 @router.get(
     "/services/{service_id}/notice",
     tags=["notices"],
@@ -154,6 +165,7 @@ def get_service(service_id: SlugPath, session: SessionDep) -> ServicePublic:
     description="The notice in effect today, on `at`, or version `version`. Strong ETag; "
     "`If-None-Match` gives 304.",
 )
+@fast_path(_current_notice)
 def get_notice(
     request: Request,
     service_id: SlugPath,

@@ -428,6 +428,8 @@ def import_document(
             title=document.notice.title,
         )
         write_content(session=session, version=version, document=document)
+        session.flush()
+        freeze_blocks(session=session, version=version)
         session.commit()
     except Exception:
         session.rollback()
@@ -592,8 +594,26 @@ def service_document_blocks(*, session: Session, service_id: str) -> DocumentBlo
     )
 
 
-def export_document(*, session: Session, version: NoticeVersion) -> NoticeDocument:
+def freeze_blocks(*, session: Session, version: NoticeVersion) -> None:
+    """Record the controller and service blocks in a version being published. Does not commit."""
     blocks = service_document_blocks(session=session, service_id=version.service_id)
+    version.published_blocks = {
+        "service": blocks.service.model_dump(mode="json"),
+        "controllers": [c.model_dump(mode="json") for c in blocks.controllers],
+    }
+    session.add(version)
+
+
+def export_document(*, session: Session, version: NoticeVersion) -> NoticeDocument:
+    if version.published_blocks is not None:
+        blocks = DocumentBlocks(
+            service=ServiceDoc.model_validate(version.published_blocks["service"]),
+            controllers=[
+                ControllerDoc.model_validate(c) for c in version.published_blocks["controllers"]
+            ],
+        )
+    else:
+        blocks = service_document_blocks(session=session, service_id=version.service_id)
     rights = session.exec(
         select(NoticeRight)
         .where(NoticeRight.notice_version_id == version.id)

@@ -367,3 +367,21 @@ def test_audit_trail_is_read_only_and_for_auditors(
             getattr(fresh_client, method)("/v1/audit-events", headers=keys["admin"]).status_code
             == 405
         )
+
+
+def test_published_versions_keep_the_controller_details_they_were_published_with(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    notice = f"/v1/services/{SERVICE}/notice"
+    before = fresh_client.get(notice)
+    controller = fresh_client.get("/v1/controllers/camden").json()
+    controller.pop("services")
+    controller["dpo"]["email"] = "data.protection@camden.gov.uk"
+    updated = fresh_client.put("/v1/controllers/camden", json=controller, headers=keys["publisher"])
+    assert updated.status_code == 200
+    assert updated.json()["dpo"]["email"] == "data.protection@camden.gov.uk"
+    after = fresh_client.get(notice)
+    assert after.content == before.content, "a published version does not change"
+    assert after.json()["controllers"][0]["dpo"]["email"] == "dpo@camden.gov.uk"
+    draft = _create(fresh_client, keys).json()
+    assert draft["controllers"][0]["dpo"]["email"] == "data.protection@camden.gov.uk"
