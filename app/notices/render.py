@@ -673,8 +673,19 @@ class _Builder:
             blocks += self.grouped(of_kind, line)
         return blocks
 
+    def party_label(self, link: PartyLink) -> str:
+        """The party's name, then the notice's own examples of it, e.g. "Commissioned
+        providers (for example youth services and education services)"."""
+        name = self.party_name(link.party)
+        # An example that only repeats the name ("Legal services (for example Legal
+        # Services)") adds nothing.
+        found = [e for e in link.examples if not _mentions(name, e)]
+        if not found:
+            return name
+        return f"{name} ({_examples_lead(link, found[0])} {_join_examples(found)})"
+
     def party_line(self, link: PartyLink) -> str:
-        text = self.party_name(link.party)
+        text = self.party_label(link)
         if link.data_categories:
             text += ": " + _join([self.category_name(c) for c in link.data_categories])
         if link.condition:
@@ -684,11 +695,11 @@ class _Builder:
     def party_items(self, links: list[PartyLink]) -> list[Item]:
         """Sources or recipients; parties sharing the same data and condition are listed
         together under it rather than repeating it for each."""
-        shared: dict[tuple[tuple[str, ...], str | None], list[str]] = {}
+        shared: dict[tuple[tuple[str, ...], str | None], list[PartyLink]] = {}
         for link in links:
             if link.data_categories or link.condition:
                 key = (tuple(link.data_categories), link.condition)
-                shared.setdefault(key, []).append(link.party)
+                shared.setdefault(key, []).append(link)
         items: list[Item] = []
         done: set[tuple[tuple[str, ...], str | None]] = set()
         for link in links:
@@ -705,12 +716,12 @@ class _Builder:
             if link.condition:
                 parts.append(_one_line(link.condition))
             head = ", ".join(parts)
-            children = tuple(Item(spans=(_span(self.party_name(p)),)) for p in shared[key])
+            children = tuple(Item(spans=(_span(self.party_label(p)),)) for p in shared[key])
             items.append(Item(spans=(_span(head[:1].upper() + head[1:] + ":"),), children=children))
         return items
 
     def sources(self) -> list[Block]:
-        merged = _merge(self.activities, lambda a: a.sources, _link_key)
+        merged = _merge_links(self.activities, lambda a: a.sources)
         if not merged:
             return []
         return [
@@ -885,7 +896,7 @@ class _Builder:
 
     def sharing(self) -> list[Block]:
         blocks: list[Block] = []
-        merged = _merge(self.activities, lambda a: a.recipients, _link_key)
+        merged = _merge_links(self.activities, lambda a: a.recipients)
         if merged:
             blocks.append(_para("We may share your information with:"))
             blocks += self.grouped(merged, lines=self.party_items)
@@ -1149,6 +1160,58 @@ def _frozen(model: Transfers | AutomatedDecisions | None) -> str | None:
 
 def _link_key(link: PartyLink) -> Hashable:
     return (link.party, tuple(link.data_categories), link.condition)
+
+
+def _merge_links(
+    activities: Sequence[Activity], links_of: Callable[[Activity], Iterable[PartyLink]]
+) -> list[_Merged[PartyLink]]:
+    """Sources or recipients of all activities, merged like :func:`_merge`; a party given
+    with the same data and condition by several activities keeps the examples of all."""
+    merged = _merge(activities, links_of, _link_key)
+    same: dict[Hashable, list[PartyLink]] = {}
+    for act in activities:
+        for link in links_of(act):
+            same.setdefault(_link_key(link), []).append(link)
+    for m in merged:
+        links = same[_link_key(m.value)]
+        examples = list(dict.fromkeys(e for link in links for e in link.examples))
+        if examples != m.value.examples:
+            first = next(link for link in links if link.examples)  # whose words introduce them
+            m.value = first.model_copy(update={"examples": examples})
+    return merged
+
+
+_EXAMPLE_LEAD = re.compile(
+    r"\b(including but not limited to|including|includes?|for example|such as|e\.g\.)",
+    re.IGNORECASE,
+)
+
+
+def _examples_lead(link: PartyLink, first_example: str) -> str:
+    """How the notice introduces its examples of a party: "for example" where it says
+    "for example", "such as" or "e.g."; "including" (or "including but not limited to")
+    where it says so. The words looked at are those before the first example in the same
+    sentence of the notice's text. A body the notice names without such words (or with no
+    text to go by) is taken as included in the party: "including"."""
+    written = _one_line(link.as_written or "")
+    at = written.lower().find(first_example.lower())
+    before = written[: max(at, 0)]
+    sentence = re.split(r"(?<!\be\.g)[.!?]\s+", before)[-1]
+    leads = _EXAMPLE_LEAD.findall(sentence)
+    if not leads:
+        return "including"
+    lead = leads[-1].lower()
+    if lead.startswith("includ"):
+        return "including but not limited to" if lead.endswith("limited to") else "including"
+    return "for example"
+
+
+def _join_examples(examples: Sequence[str]) -> str:
+    """Examples in a list; kept apart by semicolons when one has a comma of its own
+    ("Ministry of Housing, Communities and Local Government")."""
+    if any("," in e for e in examples):
+        return "; ".join(examples)
+    return _join(examples)
 
 
 def _compact(spans: list[Span]) -> Line:

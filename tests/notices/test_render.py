@@ -194,7 +194,11 @@ def document_data() -> dict[str, Any]:
                     }
                 ],
                 "recipients": [
-                    {"party": "schools"},
+                    {
+                        "party": "schools",
+                        "examples": ["academies", "free schools"],
+                        "as_written": "schools such as academies and free schools",
+                    },
                     {"party": "ofsted", "condition": "in the event of an inspection"},
                 ],
                 "lawful_bases": [
@@ -305,7 +309,7 @@ FACTS = [
     "Criminal offences, such as youth offending",
     "Photographs and videos, such as video clips",
     "Police: Criminal offences, where consent has been given",
-    "Schools",
+    "Schools (for example academies and free schools)",
     "Ofsted, in the event of an inspection",
     "Other parents: Photographs and videos",
     "Public task",
@@ -505,6 +509,128 @@ def test_markdown_escapes_markup() -> None:
     md = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="markdown")
     assert "\\*not emphasis\\* and \\[not a link\\](x) \\<b\\>" in md
     assert "\n\\# not a heading\n" in md
+
+
+def _with_links(
+    recipients: list[dict[str, Any]], sources: list[dict[str, Any]] | None = None
+) -> NoticeDocument:
+    """The test notice with one activity, with these recipients (and sources)."""
+    data = document_data()
+    data["activities"] = data["activities"][:1]
+    data["activities"][0]["recipients"] = recipients
+    if sources is not None:
+        data["activities"][0]["sources"] = sources
+    return NoticeDocument.model_validate(data)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_party_examples_follow_the_party_name(fmt: str) -> None:
+    doc = _with_links(
+        [
+            {
+                "party": "police",
+                "examples": ["the Met", "British Transport Police"],
+                "condition": "to prevent crime",
+                "as_written": "the police, for example the Met and British Transport Police",
+            },
+        ],
+        sources=[
+            {
+                "party": "schools",
+                "examples": ["academies"],
+                "data_categories": ["contact"],
+                "as_written": "schools (including academies)",
+            }
+        ],
+    )
+    text = plain(fmt, render_all(doc)[fmt])
+    assert "Police (for example the Met and British Transport Police), to prevent crime" in text
+    assert "Schools (including academies): Contact details" in text
+
+
+@pytest.mark.parametrize(
+    ("as_written", "lead"),
+    [
+        ("schools such as academies", "for example"),
+        ("schools (e.g. academies)", "for example"),
+        ("schools, for example academies", "for example"),
+        ("schools including academies", "including"),
+        ("partners which may include schools and academies", "including"),
+        ("council services, including but not limited to: schools, academies", None),
+        # A body named without "for example" or "including" is part of the party.
+        ("academies", "including"),
+        (None, "including"),
+        # Words in an earlier sentence introduce something else.
+        ("Needs such as housing. Data from academies", "including"),
+    ],
+)
+def test_party_examples_lead_follows_the_notice(as_written: str | None, lead: str | None) -> None:
+    lead = lead or "including but not limited to"
+    doc = _with_links([{"party": "schools", "examples": ["academies"], "as_written": as_written}])
+    text = render_notice(doc, vocabulary(), fmt="text")
+    assert f"- Schools ({lead} academies)\n" in text
+
+
+def test_party_examples_joined_clearly_and_repeats_of_the_name_dropped() -> None:
+    doc = _with_links(
+        [
+            {"party": "schools", "examples": ["Schools", "academies"]},
+            {"party": "ofsted", "examples": ["Ofsted"]},
+            {"party": "police", "examples": ["Police, Camera, Action", "the Met"]},
+        ]
+    )
+    text = render_notice(doc, vocabulary(), fmt="text")
+    assert "- Schools (including academies)\n" in text
+    assert "- Ofsted\n" in text
+    assert "- Police (including Police, Camera, Action; the Met)\n" in text
+
+
+def test_party_examples_shown_in_grouped_parties_and_merged_across_activities() -> None:
+    data = document_data()
+    shared = {"data_categories": ["photos"], "condition": "with consent"}
+    data["activities"][0]["recipients"] = [
+        {
+            "party": "schools",
+            **shared,
+            "examples": ["academies"],
+            "as_written": "such as academies",
+        },
+        {"party": "police", **shared},
+    ]
+    data["activities"][1]["recipients"] = [
+        {"party": "schools", **shared, "examples": ["academies", "free schools"]},
+        {"party": "police", **shared},
+    ]
+    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
+    assert (
+        "We may share your information with:\n\n"
+        "- Photographs and videos, with consent:\n"
+        "  - Schools (for example academies and free schools)\n"
+        "  - Police\n"
+    ) in text
+
+
+def test_party_examples_escaped() -> None:
+    doc = _with_links(
+        [
+            {
+                "party": "schools",
+                "examples": ["<script>alert('x')</script>", "*Saint* [Mary](x) & Co"],
+                "as_written": "schools such as <script>alert('x')</script>",
+            }
+        ]
+    )
+    html = render_notice(doc, vocabulary(), fmt="html")
+    assert "<script>" not in html
+    assert (
+        "<li>Schools (for example &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; and "
+        "*Saint* [Mary](x) &amp; Co)</li>"
+    ) in html
+    md = render_notice(doc, vocabulary(), fmt="markdown")
+    assert (
+        "- Schools (for example \\<script\\>alert('x')\\</script\\> and "
+        "\\*Saint\\* \\[Mary\\](x) & Co)\n"
+    ) in md
 
 
 def test_free_text_keeps_paragraphs_lines_and_nested_bullets() -> None:

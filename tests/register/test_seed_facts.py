@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.register.document import Activity, NoticeDocument
+from app.register.document import Activity, NoticeDocument, PartyLink
 from app.register.seeds import SeedSet, read_seed_dir
 
 SEED_DIR = Path("seed")
@@ -36,6 +36,11 @@ def _bases(act: Activity) -> set[str]:
 
 def _recipients(act: Activity) -> set[str]:
     return {r.party for r in act.recipients}
+
+
+def _examples(links: list[PartyLink], party: str) -> list[str]:
+    """The notice's examples of ``party`` among these sources or recipients."""
+    return next(link for link in links if link.party == party).examples
 
 
 def _citation(act: Activity, cited_as: str):
@@ -79,6 +84,19 @@ def test_undated_notices_take_the_register_creation_date(seeds: SeedSet) -> None
         assert notice.last_updated is None
         assert "states no date" in (notice.change_summary or "")
         assert notice.version is None and notice.status is None
+
+
+def test_party_examples_are_the_notices_own_words(seeds: SeedSet) -> None:
+    """Each example of a source or recipient is words from that link's own text."""
+    examples = 0
+    for doc in seeds.documents:
+        for act in doc.activities:
+            for link in [*act.sources, *act.recipients]:
+                written = " ".join((link.as_written or "").split())
+                for example in link.examples:
+                    assert example in written, (doc.service.id, link.party, example)
+                    examples += 1
+    assert examples > 0
 
 
 def test_activity_ids_unique_and_every_activity_has_a_purpose(seeds: SeedSet) -> None:
@@ -164,6 +182,23 @@ def test_southwark_sources_and_recipients(seeds: SeedSet) -> None:
     assert {"dfe", "dwp", "moj", "mhclg"} <= _recipients(main)
 
 
+def test_southwark_recipient_examples(seeds: SeedSet) -> None:
+    main = _act(_doc(seeds, "southwark-early-help"), "early-help")
+    assert _examples(main.recipients, "commissioned-providers") == [
+        "family support services",
+        "youth services",
+        "young carers support",
+        "NEET support",
+        "mental health services",
+        "education services",
+    ]
+    assert _examples(main.recipients, "council-services") == [
+        "teams within Southwark Council working to improve outcomes for children and young people"
+    ]
+    assert _examples(main.recipients, "gps") == ["doctors"]
+    assert _examples(main.recipients, "mental-health-services") == ["mental health workers"]
+
+
 def test_southwark_statutes_and_retention(seeds: SeedSet) -> None:
     main = _act(_doc(seeds, "southwark-early-help"), "early-help")
     assert _citation(main, "The Education Act, 1996").statute == "education-act-1996"
@@ -224,6 +259,19 @@ def test_camden_early_help_bases_per_activity(seeds: SeedSet) -> None:
     assert {"other-parents", "eyworks"} <= _recipients(eylog)
     other_parents = next(r for r in eylog.recipients if r.party == "other-parents")
     assert "consented" in (other_parents.condition or "")
+
+
+def test_camden_early_help_recipient_examples(seeds: SeedSet) -> None:
+    casework = _act(_doc(seeds, "camden-early-help"), "casework")
+    assert "special educational needs services" in _examples(
+        casework.recipients, "commissioned-providers"
+    )
+    assert _examples(casework.recipients, "nhs-trusts") == ["Mental Health Services", "hospitals"]
+    assert _examples(casework.recipients, "education") == ["early years"]
+    # As written: "Ministry for Housing", not "of".
+    assert "Ministry for Housing, Communities and Local Government" in _examples(
+        casework.recipients, "central-government"
+    )
 
 
 def test_camden_early_help_retention_by_age(seeds: SeedSet) -> None:
@@ -308,6 +356,17 @@ def test_shropshire_statutes_as_cited(seeds: SeedSet) -> None:
     assert code.kind_as_cited == "law"  # guidance listed among legislation
 
 
+def test_shropshire_party_examples(seeds: SeedSet) -> None:
+    doc = _doc(seeds, "shropshire-strengthening-families")
+    early_help = _act(doc, "early-help")
+    assert _examples(early_help.recipients, "housing-associations") == [
+        "registered social landlords"
+    ]
+    families = _act(doc, "supporting-families")
+    assert _examples(families.sources, "housing-services") == ["Housing Options"]
+    assert _examples(families.sources, "youth-offending-teams") == ["Youth Justice Team"]
+
+
 def test_shropshire_dluhc_evaluation(seeds: SeedSet) -> None:
     act = _act(_doc(seeds, "shropshire-strengthening-families"), "dluhc-evaluation")
     assert _recipients(act) == {"dluhc"}
@@ -360,6 +419,18 @@ def test_family_support_bases_and_contacts(seeds: SeedSet) -> None:
     }
 
 
+def test_family_support_recipient_examples(seeds: SeedSet) -> None:
+    act = _act(_doc(seeds, "camden-family-support"), "casework")
+    # "Camden Council Services, including but not limited to: ... Landlord Services, ...
+    # Temporary Accommodation, ..."
+    housing = next(r for r in act.recipients if r.party == "housing-services")
+    assert housing.examples == ["Landlord Services", "Temporary Accommodation"]
+    assert "including but not limited to" in (housing.as_written or "")
+    assert _examples(act.recipients, "gps") == ["other primary health professionals"]
+    assert _examples(act.recipients, "hospitals") == ["Local hospitals"]
+    assert "safeguarding services" in _examples(act.recipients, "commissioned-providers")
+
+
 def test_family_support_retention(seeds: SeedSet) -> None:
     act = _act(_doc(seeds, "camden-family-support"), "casework")
     assert {(r.applies_to, r.duration) for r in act.retention} == {
@@ -398,3 +469,9 @@ def test_joint_notice_ons_troubled_families(seeds: SeedSet) -> None:
     act = _act(_doc(seeds, "cambridgeshire-peterborough-early-help"), "service-improvement")
     assert _recipients(act) == {"ons"}
     assert act.sharing_arrangements[0].parties == ["ons"]
+
+
+def test_joint_notice_recipient_examples(seeds: SeedSet) -> None:
+    act = _act(_doc(seeds, "cambridgeshire-peterborough-early-help"), "early-help-assessment")
+    assert _examples(act.recipients, "council-services") == ["colleagues in the council"]
+    assert _examples(act.recipients, "partner-agencies") == ["health colleagues"]
