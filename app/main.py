@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app import health
 from app.audit import router as audit
-from app.cache import BytesCache
+from app.cache import BytesCache, InEffect
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.editing import router as editing
@@ -45,6 +45,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.cache = BytesCache(settings.cache_entries)
+    app.state.in_effect = InEffect(engine)
+    #: Lawful-basis answers about today's published versions (app/sharing/router.py).
+    app.state.answers = BytesCache(4 * settings.cache_entries)
     install_handlers(app)
     generate_openapi = app.openapi
     app.openapi = lambda: add_problem_schemas(generate_openapi())  # type: ignore[method-assign]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -36,6 +36,8 @@ def list_audit_events(
     until: datetime | None = None,
 ) -> Page[AuditEventPublic]:
     """Newest first."""
+    # a time without a zone is taken as UTC
+    since, until = (t.replace(tzinfo=UTC) if t and t.tzinfo is None else t for t in (since, until))
     rows, total = audit.list_events(
         session=session,
         actor=actor,

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from datetime import UTC, date, datetime
+import json
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import jsonpatch
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.audit.service import record
@@ -30,6 +32,7 @@ from app.errors import (
     FieldError,
     InvalidDocument,
     NotFound,
+    PayloadTooLarge,
     PreconditionFailed,
     PreconditionRequired,
 )
@@ -38,9 +41,17 @@ from app.register import service as register
 from app.register.document import ControllerDoc, NoticeDocument, ServiceDoc, ShortText, Text
 from app.register.models import Controller, NoticeVersion, Service, ServiceController
 
+MAX_PATCH_OPERATIONS = 500
+#: A patched document larger than this is refused (413), as a request body would be.
+MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
+#: How far ahead a publication may take effect.
+MAX_DAYS_AHEAD = 366
+
 
 class PublishRequest(BaseModel):
-    effective_from: date | None = Field(default=None, description="Default: today")
+    effective_from: date | None = Field(
+        default=None, ge=date(2000, 1, 1), description="Default: today; at most a year ahead"
+    )
     change_summary: Text
     override_reason: Text | None = Field(
         default=None, description="Required to publish despite error-severity check findings"
@@ -256,13 +267,17 @@ def create_draft(
             "edit, publish or discard it first"
         )
     if document is None:
-        try:
-            current = register.resolve_version(session=session, service_id=service_id)
-        except NotFound as exc:
+        # the latest publication, even if it takes effect later than today's version
+        latest = session.exec(
+            select(NoticeVersion).where(
+                NoticeVersion.service_id == service_id, NoticeVersion.status == "published"
+            )
+        ).first()
+        if latest is None:
             raise InvalidDocument(
                 "There is no published version to copy; send a whole notice document"
-            ) from exc
-        document = register.export_document(session=session, version=current)
+            )
+        document = register.export_document(session=session, version=latest)
     else:
         _check_document(session=session, service_id=service_id, document=document)
     row = NoticeVersion(
@@ -273,8 +288,12 @@ def create_draft(
         author=principal.name,
         title=document.notice.title,
     )
-    register.write_content(session=session, version=row, document=document)
-    session.flush()
+    try:
+        register.write_content(session=session, version=row, document=document)
+        session.flush()
+    except IntegrityError as exc:  # another draft was created at the same moment
+        session.rollback()
+        raise Conflict(f"Service '{service_id}' already has an open draft") from exc
     saved, etag = draft_document(session=session, row=row)
     record(
         session=session,
@@ -334,7 +353,6 @@ def replace_draft(
     _check_document(session=session, service_id=service_id, document=document)
     _claim(session=session, row=row)
     register.write_content(session=session, version=row, document=document)
-    row.title = document.notice.title
     session.flush()
     after, new_etag = draft_document(session=session, row=row)
     record(
@@ -376,6 +394,8 @@ def patch_draft(
     current, etag = draft_document(session=session, row=row)
     _require_match(if_match, etag)
     data = current.model_dump(mode="json", exclude_none=True)
+    if isinstance(patch, list) and len(patch) > MAX_PATCH_OPERATIONS:
+        raise InvalidDocument(f"A JSON Patch may have at most {MAX_PATCH_OPERATIONS} operations")
     try:
         if kind == "json-patch":
             patched = jsonpatch.apply_patch(data, patch)
@@ -383,6 +403,8 @@ def patch_draft(
             patched = merge_patch(data, patch)
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException, TypeError) as exc:
         raise InvalidDocument(f"The patch cannot be applied: {exc}") from exc
+    if len(json.dumps(patched, separators=(",", ":"), default=str)) > MAX_DOCUMENT_BYTES:
+        raise PayloadTooLarge(f"The patched document would exceed {MAX_DOCUMENT_BYTES} bytes")
     try:
         document = NoticeDocument.model_validate(patched)
     except ValidationError as exc:
@@ -403,8 +425,7 @@ def discard_draft(
 ) -> None:
     row = get_draft(session=session, service_id=service_id, version=version, lock=True)
     before, etag = draft_document(session=session, row=row)
-    if if_match is not None:
-        _require_match(if_match, etag)
+    _require_match(if_match, etag)
     _claim(session=session, row=row)
     session.delete(row)
     record(
@@ -431,6 +452,16 @@ def publish_draft(
     document, etag = draft_document(session=session, row=row)
     _require_match(if_match, etag)
     effective_from = request.effective_from or today
+    if effective_from > today + timedelta(days=MAX_DAYS_AHEAD):
+        raise InvalidDocument(
+            f"effective_from is more than {MAX_DAYS_AHEAD} days ahead",
+            errors=[
+                FieldError(
+                    pointer="/effective_from",
+                    detail=f"must be on or before {today + timedelta(days=MAX_DAYS_AHEAD)}",
+                )
+            ],
+        )
     previous = session.exec(
         select(NoticeVersion)
         .where(

@@ -16,7 +16,13 @@ from sqlmodel import Session
 
 from app.auth.deps import optional_principal
 from app.auth.service import Principal
-from app.cache import Representation, conditional_response, representation
+from app.cache import (
+    FastPathRoute,
+    Representation,
+    conditional_response,
+    fast_path,
+    representation,
+)
 from app.db import get_session
 from app.errors import NotAcceptable, NotFound, problem_responses
 from app.notices.checks import Finding, check_notice
@@ -25,7 +31,7 @@ from app.register import service as register
 from app.register.models import NoticeVersion
 from app.register.router import AtQuery, SlugPath, VersionQuery, _one_selector
 
-router = APIRouter(prefix="/v1", tags=["notices"])
+router = APIRouter(prefix="/v1", tags=["notices"], route_class=FastPathRoute)
 
 SessionDep = Annotated[Session, Depends(get_session)]
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
@@ -82,6 +88,32 @@ def _negotiate(requested: Format | None, accept: str | None) -> Format:
     )
 
 
+_FAST_PARAMS = {"format": frozenset(MEDIA_TYPES), "page": frozenset(("fragment", "full"))}
+
+
+def _current_render(request: Request) -> Response | None:
+    """Fast path: today's rendered notice, when its bytes are cached (no version selector)."""
+    params = request.query_params
+    for key in params:
+        allowed, values = _FAST_PARAMS.get(key), params.getlist(key)
+        if allowed is None or len(values) != 1 or values[0] not in allowed:
+            return None
+    current = request.app.state.in_effect.get(request.path_params["service_id"])
+    if current is None:
+        return None
+    try:
+        fmt = _negotiate(params.get("format"), request.headers.get("accept"))  # type: ignore[arg-type]
+    except NotAcceptable:
+        return None
+    rep = request.app.state.cache.get(("render", current[0], fmt, params.get("page") == "full"))
+    if rep is None:
+        return None
+    response = conditional_response(request, rep)
+    if fmt == "html":
+        response.headers.update(HTML_HEADERS)
+    return response
+
+
 @router.get(
     "/services/{service_id}/notice/render",
     response_class=Response,
@@ -96,6 +128,7 @@ def _negotiate(requested: Format | None, accept: str | None) -> Format:
         **problem_responses(304, 404, 406, 422, 503),
     },
 )
+@fast_path(_current_render)
 def render(
     request: Request,
     service_id: SlugPath,

@@ -122,6 +122,12 @@ class ServiceDoc(_Doc):
     sub_services: list[ShortText] = Field(default_factory=list)
     controllers: list[Slug] = Field(min_length=1, description="Controller ids; several = joint")
 
+    @model_validator(mode="after")
+    def _distinct_controllers(self) -> ServiceDoc:
+        if len(set(self.controllers)) != len(self.controllers):
+            raise ValueError("controllers: each controller may be named once")
+        return self
+
 
 class Right(_Doc):
     right: RightKind
@@ -234,7 +240,9 @@ class AutomatedDecisions(_Doc):
 
 
 class Activity(_Doc):
-    id: Slug = Field(description="Unique within the notice; public id is '<service_id>.<id>'")
+    id: Annotated[str, StringConstraints(max_length=80, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")] = (
+        Field(description="Unique within the notice (no dots); public id is '<service_id>.<id>'")
+    )
     name: ShortText
     description: Text | None = None
     business_function: ShortText | None = None

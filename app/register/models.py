@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 NAMING_CONVENTION = {
@@ -171,7 +171,17 @@ class ServiceController(SQLModel, table=True):
 
 class NoticeVersion(SQLModel, table=True):
     __tablename__ = "notice_version"
-    __table_args__ = (UniqueConstraint("service_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("service_id", "version"),
+        # at most one open draft per service, whatever the timing of concurrent requests
+        Index(
+            "uq_notice_version_one_draft",
+            "service_id",
+            unique=True,
+            sqlite_where=text("status = 'draft'"),
+            postgresql_where=text("status = 'draft'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     service_id: str = Field(foreign_key="service.id", index=True, ondelete="CASCADE")

@@ -665,9 +665,14 @@ def get_controller(*, session: Session, controller_id: str) -> Controller:
     return controller
 
 
-def version_in_effect_clause(at: date) -> Any:
-    """SQL condition: the public version of its service in effect on ``at``."""
-    newer = NoticeVersion.__table__.alias("newer")  # type: ignore[attr-defined]
+#: Built once: an alias made per call would copy every column of the table each time.
+_NEWER = NoticeVersion.__table__.alias("newer")  # type: ignore[attr-defined]
+
+
+def version_in_effect_clause(at: Any) -> Any:
+    """SQL condition: the public version of its service in effect on ``at`` (a date, or a
+    bound parameter for one)."""
+    newer = _NEWER
     later_exists = (
         select(newer.c.id)
         .where(

@@ -5,17 +5,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import StringConstraints
 from sqlmodel import Session
 
+from app.cache import FastPathRoute, Representation, fast_path
 from app.db import get_session
 from app.errors import problem_responses
-from app.register.service import get_service
 from app.sharing.schemas import LawfulBasisAnswer
-from app.sharing.service import check_terms, lawful_basis_lookup
+from app.sharing.service import check_terms, lawful_basis_lookup, require_service, vocab_epoch
 
-router = APIRouter(prefix="/v1", tags=["sharing"])
+router = APIRouter(prefix="/v1", tags=["sharing"], route_class=FastPathRoute)
+
+#: Answers about today's published versions are kept (``app.state.answers``), keyed by the
+#: service's version number, the day, the vocabulary and the question exactly as asked: the
+#: version's records never change, so neither does the answer.
+_ANSWER_PARAMS = frozenset(("recipient", "data_category", "purpose"))
 
 SessionDep = Annotated[Session, Depends(get_session)]
 _SLUG = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
@@ -62,12 +67,52 @@ DESCRIPTION = (
 )
 
 
+def _answer_key(
+    service_id: str,
+    version: int,
+    day: date,
+    epoch: int,
+    recipient: str,
+    categories: list[str],
+    purpose: str | None,
+) -> tuple[object, ...]:
+    return ("lawful-basis", service_id, version, day, epoch, recipient, tuple(categories), purpose)
+
+
+def _cached_answer(request: Request) -> Response | None:
+    """Fast path: the answer about today's version, when the same question was answered."""
+    params = request.query_params
+    if any(key not in _ANSWER_PARAMS for key in params):
+        return None
+    recipients, purposes = params.getlist("recipient"), params.getlist("purpose")
+    epoch = vocab_epoch(request.app.state)
+    if len(recipients) != 1 or len(purposes) > 1 or epoch is None:
+        return None
+    service_id = request.path_params["service_id"]
+    current = request.app.state.in_effect.get(service_id)
+    if current is None:
+        return None
+    key = _answer_key(
+        service_id,
+        current[1],
+        date.today(),
+        epoch,
+        recipients[0],
+        params.getlist("data_category"),
+        purposes[0] if purposes else None,
+    )
+    rep = request.app.state.answers.get(key)
+    return None if rep is None else Response(rep.body, media_type=rep.media_type)
+
+
 @router.get(
     "/services/{service_id}/lawful-basis",
+    response_model=LawfulBasisAnswer,
     responses=problem_responses(404, 422, 503),
     summary="Is this disclosure documented for this service, and on what basis?",
     description=DESCRIPTION,
 )
+@fast_path(_cached_answer)
 def service_lawful_basis(
     request: Request,
     service_id: SlugPath,
@@ -76,12 +121,12 @@ def service_lawful_basis(
     data_category: Categories,
     purpose: Purpose = None,
     at: AtQuery = None,
-) -> LawfulBasisAnswer:
-    get_service(session=session, service_id=service_id)
+) -> Response:
+    require_service(session, service_id)
     vocab = check_terms(
         state=request.app.state, session=session, recipient=recipient, categories=data_category
     )
-    return lawful_basis_lookup(
+    answer = lawful_basis_lookup(
         session=session,
         vocab=vocab,
         at=at or date.today(),
@@ -90,6 +135,20 @@ def service_lawful_basis(
         purpose=purpose or None,
         service_id=service_id,
     )
+    rep = Representation(answer.model_dump_json().encode(), "application/json", "")
+    epoch = vocab_epoch(request.app.state, vocab)
+    if at is None and epoch is not None and len(answer.services) == 1:
+        key = _answer_key(
+            service_id,
+            answer.services[0].notice_version,
+            answer.at,
+            epoch,
+            recipient,
+            data_category,
+            purpose,
+        )
+        request.app.state.answers.put(key, rep)
+    return Response(rep.body, media_type=rep.media_type)
 
 
 @router.get(

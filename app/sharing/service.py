@@ -27,21 +27,22 @@ The answer reports what the register documents. It never says a disclosure is la
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from difflib import get_close_matches
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Row, Table, select
+from sqlalchemy import Connection, Date, Row, Select, Table, bindparam, select
 from sqlmodel import Session, SQLModel
 
 from app.errors import FieldError, InvalidQuery, NotFound
 from app.notices.render import provision_path
-from app.register.service import get_service, version_in_effect_clause
+from app.register.service import version_in_effect_clause
 from app.sharing.schemas import (
     BasisRef,
     CategoryCoverage,
@@ -140,6 +141,9 @@ def _chains(parents: dict[str, str | None]) -> dict[str, tuple[str, ...]]:
     return out
 
 
+_generations = itertools.count(1)
+
+
 class VocabIndex:
     """The vocabularies in memory, with the hierarchies precomputed."""
 
@@ -159,6 +163,15 @@ class VocabIndex:
         self.statutes = {t.slug: t for t in statutes}
         self._category_chains = _chains({s: t.parent for s, t in self.categories.items()})
         self._party_chains = _chains({s: t.parent for s, t in self.parties.items()})
+        #: Identifies these terms: answers cached from this index are keyed by it.
+        self.generation = next(_generations)
+
+    def same_terms(self, other: VocabIndex) -> bool:
+        """Whether ``other`` holds exactly these terms, in the same order."""
+        return all(
+            list(getattr(self, name).items()) == list(getattr(other, name).items())
+            for name in ("categories", "subjects", "parties", "bases", "statutes")
+        )
 
     def category_chain(self, slug: str) -> tuple[str, ...]:
         """The category and its ancestors, nearest first."""
@@ -249,9 +262,25 @@ def cached_vocab(state: Any, session: Session, *, refresh: bool = False) -> Voca
     if not refresh and entry is not None and now - entry[0] < VOCAB_TTL_SECONDS:
         return entry[1]
     index = load_vocab_index(session.connection())
+    if entry is not None and entry[1].same_terms(index):
+        index = entry[1]  # unchanged: keep its generation, so cached answers stay valid
     with _vocab_lock:
         state.ropa_vocab_index = (now, index)
     return index
+
+
+def vocab_epoch(state: Any, vocab: VocabIndex | None = None) -> int | None:
+    """The generation of the vocabulary cached on ``state`` while it is fresh (and is ``vocab``).
+
+    Answers cached by the router are keyed by it, so answers built from other terms are never
+    served. A reload that finds the same terms keeps the generation.
+    """
+    entry = getattr(state, "ropa_vocab_index", None)
+    if entry is None or time.monotonic() - entry[0] >= VOCAB_TTL_SECONDS:
+        return None
+    if vocab is not None and entry[1] is not vocab:
+        return None
+    return int(entry[1].generation)
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -331,20 +360,57 @@ class _Version(NamedTuple):
     effective_from: date | None
 
 
+# The lookup's queries are built once, with bound parameters (``expanding`` for lists), and
+# reused: building a statement costs more than SQLite takes to run it, and a statement object
+# that is reused keeps its compiled form and cache key.
+_STATEMENTS: dict[tuple[object, ...], Select[Any]] = {}
+
+
+def _statement(key: tuple[object, ...], build: Callable[[], Select[Any]]) -> Select[Any]:
+    found = _STATEMENTS.get(key)
+    if found is None:
+        found = _STATEMENTS.setdefault(key, build())
+    return found
+
+
+def require_service(session: Session, service_id: str) -> None:
+    """404 unless the service exists (a Core query: no ORM object is needed)."""
+
+    def build() -> Select[Any]:
+        svc = table("service")
+        return select(svc.c.id).where(svc.c.id == bindparam("service_id"))
+
+    query = _statement(("service",), build)
+    if session.connection().execute(query, {"service_id": service_id}).first() is None:
+        raise NotFound(f"No service '{service_id}'")
+
+
+def _versions_statement(by: str) -> Select[Any]:
+    nv, sc = table("notice_version"), table("service_controller")
+    query = select(nv.c.id, nv.c.service_id, nv.c.version, nv.c.effective_from).where(
+        version_in_effect_clause(bindparam("at", type_=Date))
+    )
+    if by == "service":
+        query = query.where(nv.c.service_id == bindparam("service_id"))
+    else:
+        query = query.where(
+            nv.c.service_id.in_(
+                select(sc.c.service_id).where(sc.c.controller_id == bindparam("controller"))
+            )
+        )
+    return query.order_by(nv.c.service_id)
+
+
 def _versions(
     conn: Connection, *, at: date, service_id: str | None, controller: str | None
 ) -> list[_Version]:
-    nv, sc = table("notice_version"), table("service_controller")
-    query = select(nv.c.id, nv.c.service_id, nv.c.version, nv.c.effective_from).where(
-        version_in_effect_clause(at)
-    )
     if service_id is not None:
-        query = query.where(nv.c.service_id == service_id)
-    if controller is not None:
-        query = query.where(
-            nv.c.service_id.in_(select(sc.c.service_id).where(sc.c.controller_id == controller))
-        )
-    return [_Version(*r) for r in conn.execute(query.order_by(nv.c.service_id))]
+        query = _statement(("versions", "service"), lambda: _versions_statement("service"))
+        params: dict[str, Any] = {"at": at, "service_id": service_id}
+    else:
+        query = _statement(("versions", "controller"), lambda: _versions_statement("controller"))
+        params = {"at": at, "controller": controller}
+    return [_Version(*r) for r in conn.execute(query, params)]
 
 
 def _grouped(
@@ -354,15 +420,43 @@ def _grouped(
     out: dict[int, list[DbRow]] = defaultdict(list)
     if not ids:
         return out
-    t = table(name)
-    query = (
-        select(t.c[key], *(t.c[c] for c in columns))
-        .where(t.c[key].in_(ids))
-        .order_by(t.c[key], t.c.position)
-    )
-    for row in conn.execute(query):
+
+    def build() -> Select[Any]:
+        t = table(name)
+        return (
+            select(t.c[key], *(t.c[c] for c in columns))
+            .where(t.c[key].in_(bindparam("ids", expanding=True)))
+            .order_by(t.c[key], t.c.position)
+        )
+
+    for row in conn.execute(_statement(("grouped", name, key, *columns), build), {"ids": ids}):
         out[row[0]].append(row)
     return out
+
+
+def _links_statement() -> Select[Any]:
+    pl, act = table("party_link"), table("activity")
+    return (
+        select(
+            pl.c.id,
+            pl.c.activity_id,
+            pl.c.party,
+            pl.c.condition,
+            pl.c.as_written,
+            act.c.slug,
+            act.c.name,
+            act.c.position,
+            act.c.consent_dependent,
+            act.c.notice_version_id,
+        )
+        .join_from(pl, act, act.c.id == pl.c.activity_id)
+        .where(
+            act.c.notice_version_id.in_(bindparam("versions", expanding=True)),
+            pl.c.role == "recipient",
+            pl.c.party.concat("").in_(bindparam("parties", expanding=True)),
+        )
+        .order_by(pl.c.activity_id, pl.c.position)
+    )
 
 
 def _basis_ref(vocab: VocabIndex, slug: str, as_written: str | None) -> BasisRef:
@@ -451,7 +545,7 @@ def lawful_basis_lookup(
     if (service_id is None) == (controller is None):
         raise ValueError("give exactly one of service_id and controller")
     if service_id is not None:
-        get_service(session=session, service_id=service_id)
+        require_service(session, service_id)
     conn = session.connection()
     requested = list(dict.fromkeys(data_categories))
     versions = _versions(conn, at=at, service_id=service_id, controller=controller)
@@ -465,27 +559,9 @@ def lawful_basis_lookup(
     # driven from the versions' activities (few), never from the party index (a common party
     # is listed by a large share of the whole register): ``party || ''`` keeps the planner
     # from choosing ``ix_party_link_party``.
-    pl, act = table("party_link"), table("activity")
     links = conn.execute(
-        select(
-            pl.c.id,
-            pl.c.activity_id,
-            pl.c.party,
-            pl.c.condition,
-            pl.c.as_written,
-            act.c.slug,
-            act.c.name,
-            act.c.position,
-            act.c.consent_dependent,
-            act.c.notice_version_id,
-        )
-        .join_from(pl, act, act.c.id == pl.c.activity_id)
-        .where(
-            act.c.notice_version_id.in_(list(by_version)),
-            pl.c.role == "recipient",
-            pl.c.party.concat("").in_(recipients),
-        )
-        .order_by(pl.c.activity_id, pl.c.position)
+        _statement(("links",), _links_statement),
+        {"versions": list(by_version), "parties": list(recipients)},
     ).all()
     links_by: dict[int, list[DbRow]] = defaultdict(list)
     for link in links:

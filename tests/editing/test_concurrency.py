@@ -91,3 +91,27 @@ def test_one_concurrent_writer_wins_and_nothing_is_lost(
             "/v1/audit-events", params={"action": "draft.replace"}, headers=keys["auditor"]
         ).json()
         assert events["total"] == 5, "exactly the winning writes were recorded"
+
+
+def _post_draft(
+    server: str, headers: dict[str, str], barrier: threading.Barrier, out: list[int]
+) -> None:
+    with httpx.Client(base_url=server, timeout=10) as own:
+        barrier.wait()
+        out.append(own.post(f"/v1/services/{SERVICE}/notice/drafts", headers=headers).status_code)
+
+
+def test_concurrent_draft_creation_makes_one_draft(
+    server: str, keys: dict[str, dict[str, str]]
+) -> None:
+    barrier = threading.Barrier(4)
+    statuses: list[int] = []
+    threads = [
+        threading.Thread(target=_post_draft, args=(server, keys["editor"], barrier, statuses))
+        for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [201, 409, 409, 409]

@@ -385,3 +385,110 @@ def test_published_versions_keep_the_controller_details_they_were_published_with
     assert after.json()["controllers"][0]["dpo"]["email"] == "dpo@camden.gov.uk"
     draft = _create(fresh_client, keys).json()
     assert draft["controllers"][0]["dpo"]["email"] == "data.protection@camden.gov.uk"
+
+
+def test_review_findings_on_drafts_and_publishing(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    created = _create(fresh_client, keys)
+    etag = created.headers["etag"]
+    # discarding needs the ETag like every other change
+    assert fresh_client.delete(f"{DRAFTS}/2", headers=keys["editor"]).status_code == 428
+    # dates out of range are 422, not 500
+    publish = f"{DRAFTS}/2/publish"
+    for day in ("0001-01-01", "2999-01-01"):
+        body = {"effective_from": day, "change_summary": "x", "override_reason": "test"}
+        response = fresh_client.post(
+            publish, json=body, headers={**keys["publisher"], "If-Match": etag}
+        )
+        assert response.status_code == 422, day
+    # too many patch operations
+    operations = [{"op": "test", "path": "/service/id", "value": SERVICE}] * 501
+    too_many = fresh_client.patch(
+        f"{DRAFTS}/2",
+        json=operations,
+        headers={**keys["editor"], "If-Match": etag, "Content-Type": "application/json-patch+json"},
+    )
+    assert too_many.status_code == 422
+    # a patch that would blow the document up is refused before it is built into tables
+    doubling = [{"op": "copy", "from": "/activities", "path": "/notice/other_sections"}] + [
+        {"op": "copy", "from": "/activities/0", "path": "/activities/-"}
+    ] * 400
+    big = fresh_client.patch(
+        f"{DRAFTS}/2",
+        json=doubling,
+        headers={**keys["editor"], "If-Match": etag, "Content-Type": "application/json-patch+json"},
+    )
+    assert big.status_code in (413, 422)
+    assert fresh_client.get(f"{DRAFTS}/2", headers=keys["editor"]).headers["etag"] == etag
+    # activity ids cannot contain dots (public ids are '<service>.<activity>')
+    document = created.json()
+    document["activities"][0]["id"] = "case.work"
+    dotted = fresh_client.put(
+        f"{DRAFTS}/2", json=document, headers={**keys["editor"], "If-Match": etag}
+    )
+    assert dotted.status_code == 422
+    assert dotted.json()["errors"][0]["pointer"] == "/activities/0/id"
+
+
+def test_a_new_draft_copies_the_latest_publication_even_if_not_yet_in_effect(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    created = _create(fresh_client, keys)
+    fresh_client.patch(
+        f"{DRAFTS}/2",
+        json={"notice": {"title": "Future title"}},
+        headers={
+            **keys["editor"],
+            "If-Match": created.headers["etag"],
+            "Content-Type": "application/merge-patch+json",
+        },
+    )
+    etag = fresh_client.get(f"{DRAFTS}/2", headers=keys["editor"]).headers["etag"]
+    body = {
+        "effective_from": "2027-01-01",
+        "change_summary": "from January",
+        "override_reason": "test",
+    }
+    assert (
+        fresh_client.post(
+            f"{DRAFTS}/2/publish", json=body, headers={**keys["publisher"], "If-Match": etag}
+        ).status_code
+        == 200
+    )
+    assert fresh_client.get(f"/v1/services/{SERVICE}/notice").json()["notice"]["version"] == 1, (
+        "v1 until January"
+    )
+    third = _create(fresh_client, keys).json()
+    assert third["notice"]["title"] == "Future title", (
+        "the draft builds on version 2, not on version 1"
+    )
+
+
+def test_services_and_audit_filters_reject_bad_input_cleanly(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    twice = {"id": "camden-early-help", "name": "Early Help", "controllers": ["camden", "camden"]}
+    response = fresh_client.put(
+        "/v1/services/camden-early-help", json=twice, headers=keys["publisher"]
+    )
+    assert response.status_code == 422
+    for since in ("2026-01-01T00:00:00", "2026-01-01", "2026-01-01T00:00:00+01:00"):
+        listed = fresh_client.get(
+            "/v1/audit-events", params={"since": since}, headers=keys["auditor"]
+        )
+        assert listed.status_code == 200, since
+
+
+def test_chunked_bodies_over_the_limit_are_413(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(40):
+            yield b" " * 65_536
+
+    response = fresh_client.post(
+        DRAFTS, content=chunks(), headers={**keys["editor"], "Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == PROBLEM
