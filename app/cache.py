@@ -71,10 +71,6 @@ class BytesCache:
                 self._items.popitem(last=False)
         return made
 
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
     if not if_none_match:

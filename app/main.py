@@ -60,11 +60,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # Council websites read from any origin; writes need a key, which CORS does not admit
-    # (no Authorization header, no credentials, only GET and HEAD).
+    # (no Authorization header, no credentials, only GET).
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
-        allow_methods=["GET", "HEAD"],
+        allow_methods=["GET"],
         allow_headers=["Accept", "If-None-Match"],
         expose_headers=["ETag", "Content-Disposition"],
         max_age=86400,

@@ -693,13 +693,9 @@ _FORMULA_STARTS = frozenset("=+-@\t\r")
 _MULTI = tuple(c.multi for c in COLUMNS)
 
 
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula (OWASP CSV injection)."""
-    return "'" + cell if cell[:1] in _FORMULA_STARTS else cell
-
-
 def csv_cells(row: dict[str, Any]) -> list[str]:
-    """A row's cells: lists joined with ``"; "``, empty for nothing, formulas neutralised."""
+    """A row's cells: lists joined with ``"; "``, empty for nothing, and a cell a spreadsheet
+    would run as a formula (OWASP CSV injection) prefixed with ``'`` so it shows as text."""
     starts, join = _FORMULA_STARTS, SEPARATOR.join
     return [
         ""

@@ -16,6 +16,7 @@ from sqlalchemy import func, or_
 from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel, col, delete, select
 
+from app.audit.service import record
 from app.errors import Conflict, FieldError, InvalidDocument, InvalidQuery, NotFound
 from app.register.document import (
     Activity,
@@ -141,17 +142,6 @@ def descendants(
             found.add(current)
             todo.extend(children.get(current, []))
     return found
-
-
-def ancestors(*, session: Session, model: type[DataCategory] | type[Party], slug: str) -> list[str]:
-    """The slug and every term above it, nearest first."""
-    parents = dict(session.exec(select(model.slug, model.parent)).all())
-    chain: list[str] = []
-    current: str | None = slug
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = parents.get(current)
-    return chain
 
 
 # --- import ----------------------------------------------------------------------------------
@@ -430,6 +420,13 @@ def import_document(
         write_content(session=session, version=version, document=document)
         session.flush()
         freeze_blocks(session=session, version=version)
+        record(
+            session=session,
+            actor=author or "import",
+            action="notice.import",
+            target=f"services/{service_id}/notice/{number}",
+            after=document.model_dump(mode="json"),
+        )
         session.commit()
     except Exception:
         session.rollback()
@@ -679,10 +676,15 @@ def version_in_effect_clause(at: Any) -> Any:
             newer.c.service_id == NoticeVersion.service_id,
             newer.c.status.in_(PUBLIC_STATUSES),
             newer.c.effective_from <= at,
+            # on the same day, the later publication wins (not the higher number: a draft
+            # opened before an import can be published after it)
             or_(
                 newer.c.effective_from > NoticeVersion.effective_from,
                 (newer.c.effective_from == NoticeVersion.effective_from)
-                & (newer.c.version > NoticeVersion.version),
+                & (newer.c.published_at > NoticeVersion.published_at),
+                (newer.c.effective_from == NoticeVersion.effective_from)
+                & (newer.c.published_at == NoticeVersion.published_at)
+                & (newer.c.id > NoticeVersion.id),
             ),
         )
         .exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session, func, select
@@ -153,6 +153,43 @@ def test_hierarchies(fresh_db: str) -> None:
         assert "special" in below_special and len(below_special) > 1
         kinds = {session.get_one(DataCategory, s).kind for s in below_special}
         assert kinds == {"special_category"}
-        for slug in below_special - {"special"}:
-            assert svc.ancestors(session=session, model=DataCategory, slug=slug)[-1] == "special"
-        assert svc.ancestors(session=session, model=Party, slug="police")[0] == "police"
+        below_police = svc.descendants(session=session, model=Party, slug="police")
+        assert {session.get_one(Party, s).parent for s in below_police - {"police"}} == {"police"}
+
+
+def test_on_the_same_day_the_later_publication_is_in_effect(fresh_db: str, seed: SeedSet) -> None:
+    original = _camden(seed)
+    first = original.model_copy(
+        update={
+            "notice": original.notice.model_copy(
+                update={"effective_from": date(2026, 1, 5), "title": "A"}
+            )
+        }
+    )
+    second = original.model_copy(
+        update={
+            "notice": original.notice.model_copy(
+                update={"effective_from": date(2026, 1, 5), "title": "B"}
+            )
+        }
+    )
+    with _session(fresh_db) as session:
+        a = svc.import_document(session=session, document=first)
+        b = svc.import_document(session=session, document=second)
+        # make the lower-numbered version the later publication
+        a.published_at = b.published_at + timedelta(seconds=1)  # type: ignore[operator]
+        session.add(a)
+        session.commit()
+        assert (
+            svc.resolve_version(
+                session=session, service_id="camden-early-help", at=date(2026, 2, 1)
+            ).title
+            == "A"
+        )
+        from app.audit.models import AuditEvent
+
+        imports = session.exec(select(AuditEvent).where(AuditEvent.action == "notice.import")).all()
+        assert {e.target for e in imports} >= {
+            "services/camden-early-help/notice/2",
+            "services/camden-early-help/notice/3",
+        }
