@@ -181,7 +181,7 @@ class InEffect:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._writes = Writes(engine)
-        self._versions: dict[str, tuple[int, int]] = {}
+        self._versions: dict[str, tuple[int, int, str]] = {}
         self._day: date | None = None
         self._generation = -1
         self._signature: tuple[Any, ...] | None = None
@@ -189,8 +189,8 @@ class InEffect:
         self._refreshing = False
         self._lock = threading.Lock()
 
-    def get(self, service_id: str) -> tuple[int, int] | None:
-        """(version row id, version number) in effect today, or None: ask the database."""
+    def get(self, service_id: str) -> tuple[int, int, str] | None:
+        """(version row id, number, status) in effect today, or None: ask the database."""
         age = time.monotonic() - self._checked_at
         usable = (
             self._day == date.today()
@@ -234,11 +234,11 @@ class InEffect:
                     self._checked_at = started
                     return
                 rows = conn.execute(
-                    select(nv.c.service_id, nv.c.id, nv.c.version).where(
+                    select(nv.c.service_id, nv.c.id, nv.c.version, nv.c.status).where(
                         version_in_effect_clause(day)
                     )
                 ).all()
-                self._versions = {r.service_id: (r.id, r.version) for r in rows}
+                self._versions = {r.service_id: (r.id, r.version, r.status) for r in rows}
                 self._day, self._generation, self._signature = day, generation, signature
                 self._loaded_at = self._checked_at = started
         except Exception:  # the database is down: the routes will say so

@@ -61,7 +61,8 @@ def notice_representation(request: Request, session: Session, version: NoticeVer
         body = document.model_dump_json(exclude_none=True).encode()
         return representation(body, "application/json")
 
-    rep = request.app.state.cache.get_or_make(("notice", version.id), make)
+    # the status is part of the document (a published version later becomes superseded)
+    rep = request.app.state.cache.get_or_make(("notice", version.id, version.status), make)
     return conditional_response(request, rep)
 
 
@@ -151,7 +152,7 @@ def _current_notice(request: Request) -> Response | None:
     current = request.app.state.in_effect.get(request.path_params["service_id"])
     if current is None:
         return None
-    rep = request.app.state.cache.get(("notice", current[0]))
+    rep = request.app.state.cache.get(("notice", current[0], current[2]))
     return None if rep is None else conditional_response(request, rep)
 
 

@@ -492,3 +492,22 @@ def test_chunked_bodies_over_the_limit_are_413(
     )
     assert response.status_code == 413
     assert response.headers["content-type"] == PROBLEM
+
+
+def test_a_superseded_version_says_so_even_after_being_cached(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    first = fresh_client.get(f"/v1/services/{SERVICE}/notice/versions/1")
+    assert first.json()["notice"]["status"] == "published"
+    created = _create(fresh_client, keys)
+    body = {"change_summary": "second", "override_reason": "test"}
+    published = fresh_client.post(
+        f"{DRAFTS}/2/publish",
+        json=body,
+        headers={**keys["publisher"], "If-Match": created.headers["etag"]},
+    )
+    assert published.status_code == 200
+    again = fresh_client.get(f"/v1/services/{SERVICE}/notice/versions/1")
+    assert again.json()["notice"]["status"] == "superseded"
+    assert again.headers["etag"] != first.headers["etag"]
+    assert fresh_client.get(f"/v1/services/{SERVICE}/notice").json()["notice"]["version"] == 2
