@@ -59,6 +59,7 @@ from sqlalchemy import Connection, and_, func, or_, select
 
 from app.errors import FieldError, InvalidQuery
 from app.register.service import version_in_effect_clause
+from app.register.vocabulary import criminal_condition_met, schedule1_shortfall
 from app.sharing.service import DbRow, VocabIndex, load_vocab_index, statute_ref, table
 
 BATCH_SIZE = 500
@@ -540,7 +541,6 @@ class RowBuilder:
         self.party_name = {s: t.name for s, t in vocab.parties.items()}
         self.article = {s: t.article for s, t in vocab.bases.items()}
         self.basis_label = {s: f"{t.code} {t.name}" for s, t in vocab.bases.items()}
-        self.needs_schedule1 = {s for s, t in vocab.bases.items() if t.requires_schedule1_part}
         self._versions: dict[int, _VersionCells] = {}
 
     def _version(self, v: VersionInfo) -> _VersionCells:
@@ -604,10 +604,12 @@ class RowBuilder:
             missing.append("Article 6 lawful basis")
         if "special_category" in kinds and not art9:
             missing.append("Article 9 condition")
-        needs_schedule1 = "criminal_offence" in kinds or any(
-            slug in self.needs_schedule1 for slug, _ in art9
-        )
-        if needs_schedule1 and not by_article["sch1"]:
+        terms = [
+            self.vocab.bases[s] for s, _ in (*art9, *by_article["sch1"]) if s in self.vocab.bases
+        ]
+        if schedule1_shortfall(terms) or (
+            "criminal_offence" in kinds and not criminal_condition_met(terms)
+        ):
             missing.append("Schedule 1 condition")
         if self._version(record.version).dpo_missing:
             missing.append("DPO contact")

@@ -7,9 +7,10 @@ the real Acts and instruments the register knows (``legislation.gov.uk`` URIs).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -127,3 +128,32 @@ def load_vocabulary(directory: Path) -> Vocabulary:
             yaml.safe_load(path.read_text(encoding="utf-8")) or [] if path.exists() else []
         )
     return Vocabulary.model_validate(parts)
+
+
+class _BasisLike(Protocol):
+    @property
+    def article(self) -> str: ...
+    @property
+    def schedule1_part(self) -> int | None: ...
+    @property
+    def requires_schedule1_part(self) -> int | None: ...
+
+
+_B = TypeVar("_B", bound=_BasisLike)
+
+
+def schedule1_shortfall(bases: Iterable[_B]) -> list[_B]:
+    """The Art 9(2) conditions among ``bases`` that need a DPA 2018 Schedule 1 condition of a
+    Part that none of ``bases`` supplies (s.10(2): Part 1 for (b), (h), (i), (j); s.10(3): Part 2
+    for (g)). One rule for the checks, the lookup and the ROPA export."""
+    listed = list(bases)
+    parts = {b.schedule1_part for b in listed if b.article == "sch1"}
+    return [
+        b for b in listed if b.requires_schedule1_part and b.requires_schedule1_part not in parts
+    ]
+
+
+def criminal_condition_met(bases: Iterable[_BasisLike]) -> bool:
+    """Criminal offence data: Art 10 is met only by a Schedule 1 Part 1, 2 or 3 condition
+    (DPA 2018 s.10(5)); naming Art 10 alone does not meet it."""
+    return any(b.article == "sch1" and b.schedule1_part in (1, 2, 3) for b in bases)

@@ -43,6 +43,7 @@ from sqlmodel import Session, SQLModel
 from app.errors import FieldError, InvalidQuery, NotFound
 from app.notices.render import provision_path
 from app.register.service import version_in_effect_clause
+from app.register.vocabulary import criminal_condition_met, schedule1_shortfall
 from app.sharing.schemas import (
     BasisRef,
     CategoryCoverage,
@@ -656,20 +657,28 @@ def lawful_basis_lookup(
                     data_category=special[0],
                 )
             )
-        elif special and not split.schedule1:
-            needing = [b for b in split.art9 if _needs_schedule1(vocab, b.slug)]
-            if needing and len(needing) == len(split.art9):
-                warnings.append(
-                    LookupWarning(
-                        code="art9-condition-without-schedule1-condition",
-                        detail=f"Activity '{public_id}' relies on "
-                        f"{', '.join(b.code for b in needing)}, which needs a DPA 2018 "
-                        "Schedule 1 condition, and names none.",
-                        activity=public_id,
-                        data_category=special[0],
-                    )
+        elif special and (
+            needing := schedule1_shortfall(
+                [
+                    vocab.bases[b.slug]
+                    for b in (*split.art9, *split.schedule1)
+                    if b.slug in vocab.bases
+                ]
+            )
+        ):
+            warnings.append(
+                LookupWarning(
+                    code="art9-condition-without-schedule1-condition",
+                    detail=f"Activity '{public_id}' relies on "
+                    f"{', '.join(b.code for b in needing)}, which needs a DPA 2018 "
+                    "Schedule 1 condition of the right Part, and names none.",
+                    activity=public_id,
+                    data_category=special[0],
                 )
-        if criminal and not split.art10 and not split.schedule1:
+            )
+        if criminal and not criminal_condition_met(
+            vocab.bases[b.slug] for b in split.schedule1 if b.slug in vocab.bases
+        ):
             warnings.append(
                 LookupWarning(
                     code="criminal-offence-without-condition",
@@ -786,8 +795,3 @@ def lawful_basis_lookup(
         warnings=warnings,
         services=services,
     )
-
-
-def _needs_schedule1(vocab: VocabIndex, slug: str) -> bool:
-    term = vocab.bases.get(slug)
-    return bool(term and term.requires_schedule1_part)
