@@ -204,10 +204,10 @@ class InEffect:
     def _refresh_soon(self) -> None:
         try:
             loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        self._refreshing = True
-        loop.run_in_executor(None, self.refresh)
+            self._refreshing = True
+            loop.run_in_executor(None, self.refresh)
+        except RuntimeError:  # no running loop, or its executor is shut down
+            self._refreshing = False
 
     def refresh(self) -> None:
         """Check the map against the database, and reload it if needed (in a worker thread)."""
