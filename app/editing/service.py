@@ -103,14 +103,7 @@ def save_controller(
     if not create and existing is None:
         raise NotFound(f"No controller '{controller.id}'")
     before = register.controller_doc(existing).model_dump(mode="json") if existing else None
-    if controller.gss_code:
-        clash = session.exec(
-            select(Controller).where(
-                Controller.gss_code == controller.gss_code, Controller.id != controller.id
-            )
-        ).first()
-        if clash is not None:
-            raise Conflict(f"GSS code {controller.gss_code} already belongs to '{clash.id}'")
+    register.require_gss_code_free(session=session, controller=controller)
     row = session.merge(register.controller_row(controller))
     record(
         session=session,

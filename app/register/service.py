@@ -203,17 +203,22 @@ def check_references(*, session: Session, document: NoticeDocument) -> None:
         )
 
 
+def require_gss_code_free(*, session: Session, controller: ControllerDoc) -> None:
+    """409 when another controller already has this controller's GSS code."""
+    if not controller.gss_code:
+        return
+    clash = session.exec(
+        select(Controller).where(
+            Controller.gss_code == controller.gss_code, Controller.id != controller.id
+        )
+    ).first()
+    if clash is not None:
+        raise Conflict(f"GSS code {controller.gss_code} already belongs to controller '{clash.id}'")
+
+
 def _upsert_controllers_and_service(*, session: Session, document: NoticeDocument) -> None:
     for controller in document.controllers:
-        clash = session.exec(
-            select(Controller).where(
-                Controller.gss_code == controller.gss_code, Controller.id != controller.id
-            )
-        ).first()
-        if controller.gss_code and clash is not None:
-            raise Conflict(
-                f"GSS code {controller.gss_code} already belongs to controller '{clash.id}'"
-            )
+        require_gss_code_free(session=session, controller=controller)
         session.merge(controller_row(controller))
     svc = document.service
     session.merge(
