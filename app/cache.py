@@ -32,8 +32,13 @@ class Representation:
     etag: str
 
 
+def strong_etag(body: bytes) -> str:
+    """A strong ETag: a hash of the exact bytes."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
 def representation(body: bytes, media_type: str) -> Representation:
-    return Representation(body, media_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+    return Representation(body, media_type, strong_etag(body))
 
 
 class BytesCache:

@@ -18,7 +18,7 @@ from app.notices.diff import DiffResult, diff_documents
 from app.pagination import Page, PageParams, page_params
 from app.register import service as register
 from app.register.document import ControllerDoc, NoticeDocument
-from app.register.router import SlugPath, _controller_public, _service_public
+from app.register.router import SlugPath, controller_public, service_public
 from app.register.schemas import ControllerPublic, ServicePublic, VersionSummary
 
 router = APIRouter(prefix="/v1")
@@ -64,7 +64,7 @@ def _document_response(
 @router.post("/controllers", tags=["controllers"], status_code=201, responses=WRITE)
 def create_controller(body: ControllerDoc, session: SessionDep, who: Publisher) -> ControllerPublic:
     row = editing.save_controller(session=session, controller=body, principal=who, create=True)
-    return _controller_public(session, [row])[0]
+    return controller_public(session, [row])[0]
 
 
 @router.put("/controllers/{controller_id}", tags=["controllers"], responses=WRITE)
@@ -74,7 +74,7 @@ def update_controller(
     if body.id != controller_id:
         raise InvalidQuery("The body's id must be the controller in the path")
     row = editing.save_controller(session=session, controller=body, principal=who, create=False)
-    return _controller_public(session, [row])[0]
+    return controller_public(session, [row])[0]
 
 
 @router.post("/services", tags=["services"], status_code=201, responses=WRITE)
@@ -82,7 +82,7 @@ def create_service(
     body: editing.ServiceCreate, session: SessionDep, who: Publisher
 ) -> ServicePublic:
     row = editing.save_service(session=session, data=body, principal=who, create=True)
-    return _service_public(session, [row])[0]
+    return service_public(session, [row])[0]
 
 
 @router.put("/services/{service_id}", tags=["services"], responses=WRITE)
@@ -92,7 +92,7 @@ def update_service(
     if body.id != service_id:
         raise InvalidQuery("The body's id must be the service in the path")
     row = editing.save_service(session=session, data=body, principal=who, create=False)
-    return _service_public(session, [row])[0]
+    return service_public(session, [row])[0]
 
 
 # --- drafts ----------------------------------------------------------------------------------

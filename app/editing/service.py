@@ -14,7 +14,6 @@ Rules:
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -25,8 +24,9 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.audit.service import record
+from app.audit.service import record, record_now
 from app.auth.service import Principal
+from app.cache import strong_etag
 from app.errors import (
     Conflict,
     FieldError,
@@ -73,7 +73,7 @@ class ServiceCreate(BaseModel):
 
 def document_etag(document: NoticeDocument) -> str:
     body = document.model_dump_json(exclude_none=True).encode()
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return strong_etag(body)
 
 
 def _now() -> datetime:
@@ -487,8 +487,6 @@ def publish_draft(
             f"{len(errors)} error finding(s); fix them or publish with an override_reason",
             errors=[FieldError(pointer=f.pointer, detail=f"{f.rule}: {f.message}") for f in errors],
         )
-        from app.audit.service import record_now
-
         record_now(
             session=session,
             actor=principal.name,

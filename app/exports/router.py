@@ -15,12 +15,12 @@ from app.cache import conditional_response, representation
 from app.db import get_session
 from app.errors import NotFound, problem_responses
 from app.exports.ropa import CONTEXT_PATH, MEDIA_TYPES, RopaExport, chunks
+from app.register.document import SLUG_PATTERN
 from app.sharing.service import cached_vocab
 
 router = APIRouter(tags=["exports"])
 
 SessionDep = Annotated[Session, Depends(get_session)]
-_SLUG = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
 CONTEXT_DIR = FilePath(__file__).resolve().parent / "context"
 CONTEXTS = {
     p.name: representation(p.read_bytes(), "application/ld+json")
@@ -59,10 +59,10 @@ def export_ropa(
         Literal["json", "csv", "jsonld"], Query(alias="format", description="Output format")
     ] = "json",
     controller: Annotated[
-        str | None, Query(max_length=120, pattern=_SLUG, description="Only this controller")
+        str | None, Query(max_length=120, pattern=SLUG_PATTERN, description="Only this controller")
     ] = None,
     service: Annotated[
-        str | None, Query(max_length=120, pattern=_SLUG, description="Only this service")
+        str | None, Query(max_length=120, pattern=SLUG_PATTERN, description="Only this service")
     ] = None,
     at: Annotated[
         date | None,

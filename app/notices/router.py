@@ -29,7 +29,7 @@ from app.notices.checks import Finding, check_notice
 from app.notices.render import MEDIA_TYPES, Format, render_notice
 from app.register import service as register
 from app.register.models import NoticeVersion
-from app.register.router import AtQuery, SlugPath, VersionQuery, _one_selector
+from app.register.router import AtQuery, SlugPath, VersionQuery, one_selector
 
 router = APIRouter(prefix="/v1", tags=["notices"], route_class=FastPathRoute)
 
@@ -54,7 +54,7 @@ def _select(
     who: Principal | None,
 ) -> NoticeVersion:
     """The public version selected, or a draft by number for a caller with a key."""
-    _one_selector(at, version)
+    one_selector(at, version)
     try:
         return register.resolve_version(
             session=session, service_id=service_id, at=at, version=version

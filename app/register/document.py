@@ -26,7 +26,8 @@ from pydantic import (
 
 SCHEMA_VERSION: Literal[1] = 1
 
-_SLUG_RE = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
+#: The shape of every identifier (services, controllers, vocabulary terms).
+SLUG_PATTERN = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
 _ISO_DURATION_RE = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$")
 
 
@@ -44,7 +45,7 @@ def _iso_duration(value: str) -> str:
 
 Slug = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=120, pattern=_SLUG_RE),
+    StringConstraints(min_length=1, max_length=120, pattern=SLUG_PATTERN),
     Field(description="A stable lower-case identifier: letters, digits, '-' and '.'"),
 ]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_no_nul)]

@@ -13,7 +13,7 @@ from app.db import get_session
 from app.errors import FieldError, InvalidQuery, problem_responses
 from app.pagination import Page, PageParams, page_params
 from app.register import service as svc
-from app.register.document import NoticeDocument
+from app.register.document import SLUG_PATTERN, NoticeDocument
 from app.register.models import (
     DataCategory,
     DataCategoryPublic,
@@ -33,7 +33,7 @@ router = APIRouter(prefix="/v1", route_class=FastPathRoute)
 
 SessionDep = Annotated[Session, Depends(get_session)]
 PageDep = Annotated[PageParams, Depends(page_params)]
-SlugPath = Annotated[str, Path(max_length=120, pattern=r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")]
+SlugPath = Annotated[str, Path(max_length=120, pattern=SLUG_PATTERN)]
 TextQuery = Annotated[
     str | None,
     Query(
@@ -42,7 +42,6 @@ TextQuery = Annotated[
         description="Text in the id, name or description",
     ),
 ]
-SLUG_PATTERN = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
 SlugQuery = Annotated[str | None, Query(max_length=120, pattern=SLUG_PATTERN)]
 AtQuery = Annotated[
     date | None, Query(description="The date (YYYY-MM-DD) the answer is as of; default today")
@@ -66,7 +65,7 @@ def notice_representation(request: Request, session: Session, version: NoticeVer
     return conditional_response(request, rep)
 
 
-def _one_selector(at: date | None, version: int | None) -> None:
+def one_selector(at: date | None, version: int | None) -> None:
     if at is not None and version is not None:
         raise InvalidQuery(
             "Give either 'at' or 'version', not both",
@@ -74,7 +73,7 @@ def _one_selector(at: date | None, version: int | None) -> None:
         )
 
 
-def _controller_public(session: Session, rows: list) -> list[ControllerPublic]:
+def controller_public(session: Session, rows: list) -> list[ControllerPublic]:
     services = svc.services_of_controllers(session=session, controller_ids=[r.id for r in rows])
     return [
         ControllerPublic(**svc.controller_doc(r).model_dump(), services=services.get(r.id, []))
@@ -86,7 +85,7 @@ def _controller_public(session: Session, rows: list) -> list[ControllerPublic]:
 def list_controllers(session: SessionDep, page: PageDep) -> Page[ControllerPublic]:
     rows, total = svc.list_controllers(session=session, limit=page.limit, offset=page.offset)
     return Page(
-        items=_controller_public(session, list(rows)),
+        items=controller_public(session, list(rows)),
         total=total,
         limit=page.limit,
         offset=page.offset,
@@ -96,10 +95,10 @@ def list_controllers(session: SessionDep, page: PageDep) -> Page[ControllerPubli
 @router.get("/controllers/{controller_id}", tags=["controllers"], responses=READ)
 def get_controller(controller_id: SlugPath, session: SessionDep) -> ControllerPublic:
     row = svc.get_controller(session=session, controller_id=controller_id)
-    return _controller_public(session, [row])[0]
+    return controller_public(session, [row])[0]
 
 
-def _service_public(session: Session, rows: list) -> list[ServicePublic]:
+def service_public(session: Session, rows: list) -> list[ServicePublic]:
     ids = [r.id for r in rows]
     controllers = svc.controllers_of_services(session=session, service_ids=ids)
     current = svc.current_versions(session=session, service_ids=ids, at=date.today())
@@ -132,7 +131,7 @@ def list_services(
         session=session, controller=controller, text=q, limit=page.limit, offset=page.offset
     )
     return Page(
-        items=_service_public(session, list(rows)),
+        items=service_public(session, list(rows)),
         total=total,
         limit=page.limit,
         offset=page.offset,
@@ -142,7 +141,7 @@ def list_services(
 @router.get("/services/{service_id}", tags=["services"], responses=READ)
 def get_service(service_id: SlugPath, session: SessionDep) -> ServicePublic:
     row = svc.get_service(session=session, service_id=service_id)
-    return _service_public(session, [row])[0]
+    return service_public(session, [row])[0]
 
 
 def _current_notice(request: Request) -> Response | None:
@@ -174,7 +173,7 @@ def get_notice(
     at: AtQuery = None,
     version: VersionQuery = None,
 ) -> Response:
-    _one_selector(at, version)
+    one_selector(at, version)
     row = svc.resolve_version(session=session, service_id=service_id, at=at, version=version)
     return notice_representation(request, session, row)
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from app.cache import FastPathRoute, Representation, fast_path
 from app.db import get_session
 from app.errors import problem_responses
+from app.register.document import SLUG_PATTERN
 from app.sharing.schemas import LawfulBasisAnswer
 from app.sharing.service import check_terms, lawful_basis_lookup, require_service, vocab_epoch
 
@@ -23,8 +24,7 @@ router = APIRouter(prefix="/v1", tags=["sharing"], route_class=FastPathRoute)
 _ANSWER_PARAMS = frozenset(("recipient", "data_category", "purpose"))
 
 SessionDep = Annotated[Session, Depends(get_session)]
-_SLUG = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
-SlugPath = Annotated[str, Path(max_length=120, pattern=_SLUG)]
+SlugPath = Annotated[str, Path(max_length=120, pattern=SLUG_PATTERN)]
 Recipient = Annotated[
     str,
     Query(

@@ -42,6 +42,7 @@ from sqlmodel import Session, SQLModel
 
 from app.errors import FieldError, InvalidQuery, NotFound
 from app.notices.render import provision_path
+from app.register.document import SLUG_PATTERN
 from app.register.service import version_in_effect_clause
 from app.register.vocabulary import criminal_condition_met, schedule1_shortfall
 from app.sharing.schemas import (
@@ -73,7 +74,7 @@ STATEMENT_CONTROLLER = (
 VOCAB_TTL_SECONDS = 60.0
 
 LEGISLATION_PREFIX = "https://www.legislation.gov.uk/"
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+SLUG_RE = re.compile(SLUG_PATTERN)
 
 #: A row of a Core query (attribute access by column name).
 DbRow = Row[*tuple[Any, ...]]
