@@ -43,12 +43,23 @@ def db_upgrade(revision: str = "head") -> None:
     typer.echo(f"database at {revision}")
 
 
-def _load_seed(engine, seed_dir: Path) -> int:
+def _keep_rows(engine: Engine) -> None:
+    """Make the ROPA rows of published versions that have none made from today's terms."""
+    from app.exports.service import store_row_sets
+
+    with Session(engine) as session:
+        done = store_row_sets(session=session)
+    if done:
+        typer.echo(f"made the ROPA rows of {done} published versions", err=True)
+
+
+def _load_seed(engine: Engine, seed_dir: Path) -> int:
     seed = read_seed_dir(seed_dir)
     with Session(engine) as session:
         versions = svc.load_seed(
             session=session, vocabulary=seed.vocabulary, documents=seed.documents
         )
+    _keep_rows(engine)
     return len(versions)
 
 
@@ -101,6 +112,7 @@ def seed_synthetic(
         )
     except SyntheticRegisterError as exc:
         raise _fail(str(exc)) from exc
+    _keep_rows(engine)
     typer.echo(
         f"generated {summary.controllers} synthetic councils, {summary.services} services, "
         f"{summary.activities} activities ({summary.rows} rows) in {summary.seconds:.1f} s"
@@ -168,6 +180,7 @@ def import_file(
     except AppError as exc:
         details = "".join(f"\n{file}: {e.pointer}: {e.detail}" for e in exc.errors or [])
         raise _fail(f"{file}: {exc.detail}{details}") from exc
+    _keep_rows(engine)
     typer.echo(f"imported {version.service_id} version {version.version}")
 
 
@@ -304,6 +317,8 @@ def serve(
             typer.echo(f"loaded {_load_seed(engine, settings.seed_dir)} seed notices", err=True)
         except DocumentFileError as exc:
             raise _fail(str(exc)) from exc
+    else:
+        _keep_rows(engine)  # after a change of vocabularies or of the row format
     engine.dispose()
     uvicorn.run(
         "app.asgi:app",
@@ -353,7 +368,7 @@ def export_ropa(
             hint = f" (did you mean: {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
             raise _fail(f"{exc.detail}{hint}") from exc
         if output is None:
-            for chunk in chunks(export, export.batches(conn), fmt=fmt, bom=bom, base=base_url):
+            for chunk in chunks(export, conn, fmt=fmt, bom=bom, base=base_url):
                 sys.stdout.buffer.write(chunk)
             sys.stdout.flush()
             return
@@ -365,7 +380,7 @@ def export_ropa(
             task = bar.add_task("activities", total=export.total)
             for chunk in chunks(
                 export,
-                export.batches(conn),
+                conn,
                 fmt=fmt,
                 bom=bom,
                 base=base_url,

@@ -24,6 +24,7 @@ from sqlmodel import Session
 from app import migrate
 from app.config import PROJECT_ROOT, Settings
 from app.db import make_engine
+from app.exports.service import store_row_sets
 from app.main import create_app
 from app.register import service as svc
 from app.register.seeds import SeedSet, read_seed_dir
@@ -76,6 +77,7 @@ class Backend:
                         vocabulary=self.seed.vocabulary,
                         documents=self.seed.documents,
                     )
+                    store_row_sets(session=session)  # as `ropa seed load` and `ropa serve` do
             engine.dispose()
             self._templates[kind] = url
         return self._templates[kind]

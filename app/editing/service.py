@@ -36,6 +36,7 @@ from app.errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
+from app.exports.service import store_row_sets
 from app.notices.checks import Finding, check_notice
 from app.register import service as register
 from app.register.document import ControllerDoc, NoticeDocument, ServiceDoc, ShortText, Text
@@ -505,6 +506,9 @@ def publish_draft(
     row.change_summary = request.change_summary
     row.published_at = _now()
     session.add(row)
+    session.flush()
+    assert row.id is not None
+    store_row_sets(session=session, version_ids=[row.id], commit=False)
     record(
         session=session,
         actor=principal.name,

@@ -47,9 +47,11 @@ Decisions where the ICO template and the register do not line up one to one:
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import get_close_matches
@@ -58,11 +60,15 @@ from typing import Any, Literal, NamedTuple
 from sqlalchemy import Connection, and_, func, or_, select
 
 from app.errors import FieldError, InvalidQuery
+from app.exports.models import ROW_SETS
 from app.register.service import version_in_effect_clause
 from app.register.vocabulary import criminal_condition_met, schedule1_shortfall
 from app.sharing.service import DbRow, VocabIndex, load_vocab_index, statute_ref, table
 
 BATCH_SIZE = 500
+#: Change when the rows change (columns, cell formats, the missing-items rule): rows kept in
+#: the database with an older format are then made again instead of used.
+ROW_FORMAT = 1
 CONTEXT_PATH = "/contexts/ropa-v1.jsonld"
 Format = Literal["csv", "json", "jsonld"]
 MEDIA_TYPES: dict[str, str] = {
@@ -194,6 +200,51 @@ LEGITIMATE_INTEREST_BASES = frozenset({"art6-1-f", "art6-1-ea"})
 # --- what is read from the database ----------------------------------------------------------
 
 
+class ControllerRow(NamedTuple):
+    """A controller's details as a row shows them: as published with the version (its frozen
+    blocks), or from the register for a version without them."""
+
+    id: str
+    name: str
+    gss_code: str | None = None
+    register_code: str | None = None
+    address: str | None = None
+    website: str | None = None
+    phone: str | None = None
+    ico_registration_number: str | None = None
+    dpo_name: str | None = None
+    dpo_role: str | None = None
+    dpo_email: str | None = None
+    dpo_phone: str | None = None
+    dpo_address: str | None = None
+    dpo_url: str | None = None
+
+    @classmethod
+    def from_block(cls, block: dict[str, Any]) -> ControllerRow:
+        """From a ``controllers`` item of a version's frozen blocks (a ``ControllerDoc``)."""
+        dpo = block.get("dpo") or {}
+        return cls(
+            id=block["id"],
+            name=block["name"],
+            gss_code=block.get("gss_code"),
+            register_code=block.get("register_code"),
+            address=block.get("address"),
+            website=block.get("website"),
+            phone=block.get("phone"),
+            ico_registration_number=block.get("ico_registration_number"),
+            dpo_name=dpo.get("name"),
+            dpo_role=dpo.get("role"),
+            dpo_email=dpo.get("email"),
+            dpo_phone=dpo.get("phone"),
+            dpo_address=dpo.get("address"),
+            dpo_url=dpo.get("url"),
+        )
+
+    @classmethod
+    def from_db(cls, row: DbRow) -> ControllerRow:
+        return cls(**{name: getattr(row, name) for name in cls._fields})
+
+
 @dataclass(slots=True)
 class VersionInfo:
     """A notice version in effect, with what its rows share."""
@@ -204,10 +255,21 @@ class VersionInfo:
     version: int
     effective_from: date | None
     security: str | None
+    #: The controllers as published (the version's frozen blocks), lead first.
     controllers: list[str] = field(default_factory=list)
+    controller_rows: dict[str, ControllerRow] = field(default_factory=dict)
+    #: The controller of the version's rows: the one asked for, else the lead.
     controller: str | None = None
     rights: list[str] = field(default_factory=list)
     count: int = 0
+    #: Whether the version's blocks are frozen (published), so its rows never change.
+    frozen: bool = False
+
+    @property
+    def storable(self) -> bool:
+        """Whether the version's rows are the ones kept (frozen, lead controller's rows)."""
+        lead = self.controllers[0] if self.controllers else None
+        return self.frozen and self.controller == lead
 
 
 @dataclass(slots=True)
@@ -247,11 +309,34 @@ def _unknown_filter(parameter: str, value: str, known: Sequence[str]) -> Invalid
     )
 
 
+def _groups(versions: Sequence[VersionInfo], size: int) -> Iterator[list[VersionInfo]]:
+    """Consecutive versions holding about ``size`` activities together (a larger one alone)."""
+    group: list[VersionInfo] = []
+    count = 0
+    for v in versions:
+        if group and count + v.count > size:
+            yield group
+            group, count = [], 0
+        group.append(v)
+        count += v.count
+    if group:
+        yield group
+
+
+def row_fingerprint(vocab: VocabIndex) -> str:
+    """What a version's kept rows were made from besides the version: the vocabularies' terms
+    and :data:`ROW_FORMAT`. Kept rows with another fingerprint are not used."""
+    return hashlib.sha256(f"ropa-rows:{ROW_FORMAT}:{vocab.fingerprint}".encode()).hexdigest()
+
+
 class RopaExport:
     """The register in effect on ``at`` (optionally one controller's or one service's).
 
     Construction validates the filters (422 naming the parameter) and reads the versions in
-    effect, which are few (one per service); :meth:`batches` then reads the activities.
+    effect, which are few (one per service); :meth:`pieces` and :meth:`batches` then read the
+    rows. ``version_ids`` selects versions by id instead of by date (to make their rows).
+    A version's controllers and service name are those it was published with (its frozen
+    blocks), so the register "as it stood on" a date shows the details published then.
     """
 
     def __init__(
@@ -262,14 +347,16 @@ class RopaExport:
         at: date,
         controller: str | None = None,
         service: str | None = None,
+        version_ids: Sequence[int] | None = None,
     ) -> None:
         self.vocab = vocab
         self.at = at
         self.controller = controller
         self.service = service
+        self.fingerprint = row_fingerprint(vocab)
         ctl, svc, sc = table("controller"), table("service"), table("service_controller")
-        self.controllers: dict[str, DbRow] = {
-            r.id: r for r in conn.execute(select(ctl).order_by(ctl.c.id))
+        self.controllers: dict[str, ControllerRow] = {
+            r.id: ControllerRow.from_db(r) for r in conn.execute(select(ctl).order_by(ctl.c.id))
         }
         if controller is not None and controller not in self.controllers:
             raise _unknown_filter("controller", controller, list(self.controllers))
@@ -281,43 +368,60 @@ class RopaExport:
             raise _unknown_filter("service", service, known)
 
         nv = table("notice_version")
-        in_effect = select(nv.c.id).where(version_in_effect_clause(at))
+        chosen = select(nv.c.id)
+        if version_ids is not None:
+            chosen = chosen.where(nv.c.id.in_(list(version_ids)))
+        else:
+            chosen = chosen.where(version_in_effect_clause(at))
         if service is not None:
-            in_effect = in_effect.where(nv.c.service_id == service)
-        if controller is not None:
-            in_effect = in_effect.where(
-                nv.c.service_id.in_(select(sc.c.service_id).where(sc.c.controller_id == controller))
+            chosen = chosen.where(nv.c.service_id == service)
+        ids = chosen.scalar_subquery()
+        versions: dict[int, VersionInfo] = {}
+        for r in conn.execute(
+            select(
+                nv.c.id,
+                nv.c.service_id,
+                svc.c.name,
+                nv.c.version,
+                nv.c.effective_from,
+                nv.c.security,
+                nv.c.published_blocks,
             )
-        ids = in_effect.scalar_subquery()
-        versions = {
-            r.id: VersionInfo(
+            .join_from(nv, svc, svc.c.id == nv.c.service_id)
+            .where(nv.c.id.in_(ids))
+        ):
+            blocks = r.published_blocks
+            if isinstance(blocks, str):
+                blocks = json.loads(blocks)
+            v = VersionInfo(
                 id=r.id,
                 service_id=r.service_id,
-                service_name=r.name,
+                service_name=blocks["service"]["name"] if blocks else r.name,
                 version=r.version,
                 effective_from=r.effective_from,
                 security=r.security,
+                frozen=blocks is not None,
             )
-            for r in conn.execute(
-                select(
-                    nv.c.id,
-                    nv.c.service_id,
-                    svc.c.name,
-                    nv.c.version,
-                    nv.c.effective_from,
-                    nv.c.security,
-                )
-                .join_from(nv, svc, svc.c.id == nv.c.service_id)
-                .where(nv.c.id.in_(ids))
-            )
-        }
-        by_service = {v.service_id: v for v in versions.values()}
-        for service_id, controller_id in conn.execute(
-            select(sc.c.service_id, sc.c.controller_id).order_by(sc.c.service_id, sc.c.position)
-        ):
-            found = by_service.get(service_id)
-            if found is not None:
+            if blocks:
+                v.controller_rows = {
+                    c["id"]: ControllerRow.from_block(c) for c in blocks["controllers"]
+                }
+                v.controllers = list(blocks["service"]["controllers"])
+            versions[r.id] = v
+        live = [v for v in versions.values() if not v.frozen]
+        if live:
+            by_service = {v.service_id: v for v in live}
+            for service_id, controller_id in conn.execute(
+                select(sc.c.service_id, sc.c.controller_id)
+                .where(sc.c.service_id.in_(list(by_service)))
+                .order_by(sc.c.service_id, sc.c.position)
+            ):
+                found = by_service[service_id]
                 found.controllers.append(controller_id)
+                if controller_id in self.controllers:
+                    found.controller_rows[controller_id] = self.controllers[controller_id]
+        if controller is not None:
+            versions = {i: v for i, v in versions.items() if controller in v.controllers}
         for v in versions.values():
             lead = v.controllers[0] if v.controllers else None
             v.controller = controller if controller in v.controllers else lead
@@ -327,19 +431,32 @@ class RopaExport:
             .where(nr.c.notice_version_id.in_(ids))
             .order_by(nr.c.notice_version_id, nr.c.position)
         ):
-            versions[version_id].rights.append(right)
+            if version_id in versions:
+                versions[version_id].rights.append(right)
         for version_id, count in conn.execute(
             select(act.c.notice_version_id, func.count())
             .where(act.c.notice_version_id.in_(ids))
             .group_by(act.c.notice_version_id)
         ):
-            versions[version_id].count = count
+            if version_id in versions:
+                versions[version_id].count = count
         self.versions: list[VersionInfo] = sorted(
-            versions.values(), key=lambda v: (v.controller or "", v.service_id)
+            versions.values(), key=lambda v: (v.controller or "", v.service_id, v.version)
         )
         self.total = sum(v.count for v in self.versions)
         self._by_version = {v.id: v for v in self.versions}
-        self.rows = RowBuilder(vocab, self.controllers)
+        self.rows = RowBuilder(vocab)
+
+    def involved_controllers(self) -> list[ControllerRow]:
+        """The controllers of the exported versions, as published, by id (the first version
+        in export order that names a controller gives its details)."""
+        found: dict[str, ControllerRow] = {}
+        for v in self.versions:
+            for c in v.controllers:
+                row = v.controller_rows.get(c)
+                if row is not None:
+                    found.setdefault(c, row)
+        return [found[c] for c in sorted(found)]
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -347,8 +464,13 @@ class RopaExport:
         scope = self.controller or self.service or "all"
         return f"ropa-{scope}-{self.at.isoformat()}.{EXTENSIONS[fmt]}"
 
-    def batches(self, conn: Connection, size: int = BATCH_SIZE) -> Iterator[list[ActivityRecord]]:
-        """The activities, in (controller, service, position) order, ``size`` at a time."""
+    def batches(
+        self,
+        conn: Connection,
+        size: int = BATCH_SIZE,
+        versions: Sequence[VersionInfo] | None = None,
+    ) -> Iterator[list[ActivityRecord]]:
+        """The activities (of ``versions``, default all), in export order, ``size`` at a time."""
         act = table("activity")
         columns = (
             act.c.id,
@@ -376,7 +498,7 @@ class RopaExport:
             if rows:
                 yield self._records(conn, rows)
 
-        for version in self.versions:
+        for version in self.versions if versions is None else versions:
             if version.count == 0:
                 continue
             if version.count > size:
@@ -406,6 +528,61 @@ class RopaExport:
             pending_count += version.count
         if pending:
             yield from flush()
+
+    def pieces(
+        self, conn: Connection, fmt: Literal["csv", "json"], size: int = BATCH_SIZE
+    ) -> Iterator[tuple[str, int]]:
+        """The rows as text (CSV lines, or JSON objects joined by commas) and their number,
+        about ``size`` rows at a time, in export order.
+
+        A version's rows are copied from its row set (:class:`~app.exports.models.RopaRowSet`)
+        when it has one made from the current vocabularies and row format, and made here
+        otherwise; both give the same text.
+        """
+        rs = ROW_SETS
+        column = rs.c.csv_rows if fmt == "csv" else rs.c.json_rows
+        glue = "" if fmt == "csv" else ","
+        for group in _groups(self.versions, size):
+            keep = [v.id for v in group if v.storable]
+            stored: dict[int, str] = {}
+            if keep:
+                stored = {
+                    vid: text
+                    for vid, text in conn.execute(
+                        select(rs.c.notice_version_id, column).where(
+                            rs.c.notice_version_id.in_(keep), rs.c.fingerprint == self.fingerprint
+                        )
+                    )
+                }
+            made: dict[int, list[ActivityRecord]] = {}
+            missing = [v for v in group if v.id not in stored]
+            for batch in self.batches(conn, size, missing) if missing else ():
+                for record in batch:
+                    made.setdefault(record.version.id, []).append(record)
+            parts = [
+                text
+                for v in group
+                if (text := stored.get(v.id) or self.rows_text(made.get(v.id, []), fmt))
+            ]
+            if parts:
+                yield glue.join(parts), sum(v.count for v in group)
+
+    def rows_text(self, records: Sequence[ActivityRecord], fmt: Literal["csv", "json"]) -> str:
+        """The rows of these records as CSV lines or as JSON objects joined by commas."""
+        if fmt == "json":
+            return ",".join(_dumps(self.rows.row(r)) for r in records)
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerows(
+            csv_cells(self.rows.row(r)) for r in records
+        )
+        return buffer.getvalue()
+
+    def row_sets(self, conn: Connection) -> Iterator[tuple[VersionInfo, str, str]]:
+        """Each version's rows as (version, CSV lines, JSON objects), to be kept."""
+        records = (r for batch in self.batches(conn) for r in batch)
+        for version, group in itertools.groupby(records, key=lambda r: r.version):
+            mine = list(group)
+            yield version, self.rows_text(mine, "csv"), self.rows_text(mine, "json")
 
     def _records(self, conn: Connection, rows: Sequence[DbRow]) -> list[ActivityRecord]:
         """Activity rows with their linked rows: one query per linked table for the batch."""
@@ -497,7 +674,7 @@ def retention_label(trigger: str, duration: str | None, applies_to: str, text: s
     return f"{label} ({applies_to})" if applies_to != "all" else label
 
 
-def _contact(row: DbRow) -> str:
+def _contact(row: ControllerRow) -> str:
     """A joint controller's name and contact details, on one line."""
     parts = []
     if row.dpo_email:
@@ -510,7 +687,7 @@ def _contact(row: DbRow) -> str:
     return f"{row.name} ({', '.join(parts)})" if parts else row.name
 
 
-def has_dpo_contact(row: DbRow | None) -> bool:
+def has_dpo_contact(row: ControllerRow | None) -> bool:
     return row is not None and any((row.dpo_email, row.dpo_phone, row.dpo_address, row.dpo_url))
 
 
@@ -518,7 +695,7 @@ def has_dpo_contact(row: DbRow | None) -> bool:
 class _VersionCells:
     """What every row of a version shares, worked out once."""
 
-    controller: DbRow | None
+    controller: ControllerRow | None
     joint: list[str]
     rights: list[str]
     dpo_missing: bool
@@ -532,9 +709,8 @@ class RowBuilder:
     is computed once per version, so a row costs a few dictionary look-ups per cell.
     """
 
-    def __init__(self, vocab: VocabIndex, controllers: dict[str, DbRow]) -> None:
+    def __init__(self, vocab: VocabIndex) -> None:
         self.vocab = vocab
-        self.controllers = controllers
         self.category_name = {s: t.name for s, t in vocab.categories.items()}
         self.category_kind = {s: t.kind for s, t in vocab.categories.items()}
         self.subject_name = {s: t.name for s, t in vocab.subjects.items()}
@@ -546,13 +722,13 @@ class RowBuilder:
     def _version(self, v: VersionInfo) -> _VersionCells:
         cells = self._versions.get(v.id)
         if cells is None:
-            controller = self.controllers.get(v.controller) if v.controller else None
+            controller = v.controller_rows.get(v.controller) if v.controller else None
             cells = _VersionCells(
                 controller=controller,
                 joint=[
-                    _contact(self.controllers[c])
+                    _contact(v.controller_rows[c])
                     for c in v.controllers
-                    if c != v.controller and c in self.controllers
+                    if c != v.controller and c in v.controller_rows
                 ],
                 rights=[RIGHT_LABELS.get(r, r) for r in v.rights],
                 dpo_missing=not has_dpo_contact(controller),
@@ -707,7 +883,7 @@ def csv_cells(row: dict[str, Any]) -> list[str]:
     ]
 
 
-def controller_block(row: DbRow) -> dict[str, Any]:
+def controller_block(row: ControllerRow) -> dict[str, Any]:
     """The controller's contact block (the top of the ICO template)."""
     dpo = {
         "name": row.dpo_name,
@@ -791,7 +967,7 @@ def _source_kind(vocab: VocabIndex, slug: str) -> str:
     return "dpv:ThirdPartyDataSource"
 
 
-def controller_node(base: str, row: DbRow) -> dict[str, Any]:
+def controller_node(base: str, row: ControllerRow) -> dict[str, Any]:
     dpo = _compact(
         {
             "@type": "dpv:DataProtectionOfficer",
@@ -896,53 +1072,45 @@ def _dumps(value: Any) -> str:
 
 def csv_chunks(
     export: RopaExport,
-    batches: Iterable[list[ActivityRecord]],
+    conn: Connection,
     *,
     bom: bool = False,
     progress: Progress | None = None,
 ) -> Iterator[bytes]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
+    csv.writer(buffer, lineterminator="\r\n").writerow(HEADER)
     yield (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
-    for batch in batches:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerows(csv_cells(export.rows.row(r)) for r in batch)
-        yield buffer.getvalue().encode("utf-8")
+    for text, count in export.pieces(conn, "csv"):
+        yield text.encode("utf-8")
         if progress:
-            progress(len(batch))
+            progress(count)
 
 
 def json_chunks(
     export: RopaExport,
-    batches: Iterable[list[ActivityRecord]],
+    conn: Connection,
     *,
     progress: Progress | None = None,
 ) -> Iterator[bytes]:
-    involved = sorted({c for v in export.versions for c in v.controllers})
     head = {
         "at": export.at.isoformat(),
         "filters": {"controller": export.controller, "service": export.service},
         "columns": [{"key": c.key, "label": c.label, "ico_column": c.ico} for c in COLUMNS],
-        "controllers": [
-            controller_block(export.controllers[c]) for c in involved if c in export.controllers
-        ],
+        "controllers": [controller_block(c) for c in export.involved_controllers()],
     }
     yield (_dumps(head)[:-1] + ',"rows":[').encode("utf-8")
-    count = 0
-    for batch in batches:
-        rows = ",".join(_dumps(export.rows.row(r)) for r in batch)
-        yield (("," if count else "") + rows).encode("utf-8")
-        count += len(batch)
+    total = 0
+    for text, count in export.pieces(conn, "json"):
+        yield (("," if total else "") + text).encode("utf-8")
+        total += count
         if progress:
-            progress(len(batch))
-    yield f'],"row_count":{count}}}\n'.encode()
+            progress(count)
+    yield f'],"row_count":{total}}}\n'.encode()
 
 
 def jsonld_chunks(
     export: RopaExport,
-    batches: Iterable[list[ActivityRecord]],
+    conn: Connection,
     *,
     base: str,
     progress: Progress | None = None,
@@ -964,13 +1132,10 @@ def jsonld_chunks(
         "ropa:asAt": export.at.isoformat(),
         "dpv:hasApplicableLaw": APPLICABLE_LAW,
     }
-    involved = sorted({c for v in export.versions for c in v.controllers})
-    nodes = [record] + [
-        controller_node(base, export.controllers[c]) for c in involved if c in export.controllers
-    ]
+    nodes = [record] + [controller_node(base, c) for c in export.involved_controllers()]
     head = f'{{"@context":{_dumps(base + CONTEXT_PATH)},"@graph":['
     yield (head + ",".join(_dumps(n) for n in nodes)).encode("utf-8")
-    for batch in batches:
+    for batch in export.batches(conn):
         body = ",".join(_dumps(process_node(r, export.rows, base)) for r in batch)
         yield ("," + body).encode("utf-8")
         if progress:
@@ -980,20 +1145,20 @@ def jsonld_chunks(
 
 def chunks(
     export: RopaExport,
-    batches: Iterable[list[ActivityRecord]],
+    conn: Connection,
     *,
     fmt: str,
     bom: bool = False,
     base: str = "",
     progress: Progress | None = None,
 ) -> Iterator[bytes]:
-    """The export's bytes in the given format, one chunk per batch."""
+    """The export's bytes in the given format, a batch of rows per chunk, read on ``conn``."""
     if fmt == "csv":
-        return csv_chunks(export, batches, bom=bom, progress=progress)
+        return csv_chunks(export, conn, bom=bom, progress=progress)
     if fmt == "json":
-        return json_chunks(export, batches, progress=progress)
+        return json_chunks(export, conn, progress=progress)
     if fmt == "jsonld":
-        return jsonld_chunks(export, batches, base=base, progress=progress)
+        return jsonld_chunks(export, conn, base=base, progress=progress)
     raise ValueError(f"unknown format {fmt!r}")
 
 

@@ -85,7 +85,7 @@ def export_ropa(
     def body() -> Iterator[bytes]:
         # The request's session is released once the route returns; stream from our own.
         with engine.connect() as conn:
-            yield from chunks(export, export.batches(conn), fmt=fmt, bom=bom, base=base)
+            yield from chunks(export, conn, fmt=fmt, bom=bom, base=base)
 
     return StreamingResponse(
         body(),

@@ -27,7 +27,10 @@ The answer reports what the register documents. It never says a disclosure is la
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import itertools
+import json
 import re
 import threading
 import time
@@ -167,6 +170,16 @@ class VocabIndex:
         self._party_chains = _chains({s: t.parent for s, t in self.parties.items()})
         #: Identifies these terms: answers cached from this index are keyed by it.
         self.generation = next(_generations)
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A digest of the terms (the same in every process), for what is kept in the database
+        made from them (the export's row sets)."""
+        terms = [
+            [list(t) for t in getattr(self, name).values()]
+            for name in ("categories", "subjects", "parties", "bases", "statutes")
+        ]
+        return hashlib.sha256(json.dumps(terms, default=str).encode()).hexdigest()
 
     def same_terms(self, other: VocabIndex) -> bool:
         """Whether ``other`` holds exactly these terms, in the same order."""
