@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Hashable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
@@ -170,6 +170,15 @@ class Writes:
         conn.info.pop("ropa_wrote", None)
 
 
+class Current(NamedTuple):
+    """A service's public notice version in effect today."""
+
+    id: int
+    version: int
+    status: str
+    effective_from: date
+
+
 class InEffect:
     """Which public notice version of each service is in effect today, for the fast paths.
 
@@ -186,7 +195,7 @@ class InEffect:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._writes = Writes(engine)
-        self._versions: dict[str, tuple[int, int, str]] = {}
+        self._versions: dict[str, Current] = {}
         self._day: date | None = None
         self._generation = -1
         self._signature: tuple[Any, ...] | None = None
@@ -194,8 +203,8 @@ class InEffect:
         self._refreshing = False
         self._lock = threading.Lock()
 
-    def get(self, service_id: str) -> tuple[int, int, str] | None:
-        """(version row id, number, status) in effect today, or None: ask the database."""
+    def get(self, service_id: str) -> Current | None:
+        """The version in effect today, or None: ask the database."""
         age = time.monotonic() - self._checked_at
         usable = (
             self._day == date.today()
@@ -239,11 +248,11 @@ class InEffect:
                     self._checked_at = started
                     return
                 rows = conn.execute(
-                    select(nv.c.service_id, nv.c.id, nv.c.version, nv.c.status).where(
-                        version_in_effect_clause(day)
-                    )
+                    select(
+                        nv.c.service_id, nv.c.id, nv.c.version, nv.c.status, nv.c.effective_from
+                    ).where(version_in_effect_clause(day))
                 ).all()
-                self._versions = {r.service_id: (r.id, r.version, r.status) for r in rows}
+                self._versions = {r.service_id: Current(*r[1:]) for r in rows}
                 self._day, self._generation, self._signature = day, generation, signature
                 self._loaded_at = self._checked_at = started
         except Exception:  # the database is down: the routes will say so

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
@@ -40,6 +40,14 @@ def make_engine(settings: Settings, *, pooled: bool = True) -> Engine:
             cursor.close()
 
     return engine
+
+
+def connect(request: Request) -> Connection:
+    """A connection for a read-only route that needs Core queries only, used as
+    ``with connect(request) as conn:`` inside a ``def`` route. Cheaper than :func:`get_session`
+    on a hot path: a ``yield`` dependency costs two threadpool hops per request."""
+    engine: Engine = request.app.state.engine
+    return engine.connect()
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -33,6 +34,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.gc_threshold is not None:
+            gc.set_threshold(*settings.gc_threshold)
+        gc.collect()
+        gc.freeze()  # what exists at start-up (modules, schemas) is never garbage: skip it
         yield
         engine.dispose()
 

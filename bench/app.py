@@ -4,6 +4,10 @@
   same process, middleware and settings as the product's routes; every result is a ratio to it.
 - ``GET /bench/baseline-sync``: the same as a ``def`` route (run in the threadpool, as the
   product's database-backed routes are), for reference.
+- ``GET /bench/db-connect`` and ``GET /bench/db-session``: ``def`` routes that run
+  ``SELECT 1`` on a connection of their own (as the lookup does) or through the SQLModel
+  session dependency (as most read routes do): the floor of any answer computed from the
+  database, for reference.
 - ``GET /bench/pool``: the connection pool's state and the process's open file descriptors,
   to check for connection leaks after a soak.
 
@@ -11,19 +15,19 @@ Environment knobs (all optional, for the runs that need them):
 
 - ``ROPA_BENCH_NO_ANSWER_CACHE=1``: lawful-basis answers are never kept, so every lookup is
   computed from the database (the "uncached" lookup runs);
-- ``ROPA_BENCH_GC_THRESHOLD=a,b,c``: ``gc.set_threshold(a, b, c)`` (an experiment, reported
-  separately).
 """
 
 from __future__ import annotations
 
-import gc
 import os
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
+from sqlalchemy import text
+from sqlmodel import Session
 
 from app.cache import BytesCache
+from app.db import connect, get_session
 from app.main import create_app
 
 app = create_app()
@@ -37,6 +41,17 @@ async def baseline() -> dict[str, bool]:
 @app.get("/bench/baseline-sync", include_in_schema=False)
 def baseline_sync() -> dict[str, bool]:
     return {"ok": True}
+
+
+@app.get("/bench/db-connect", include_in_schema=False)
+def db_connect(request: Request) -> dict[str, int]:
+    with connect(request) as conn:
+        return {"one": conn.execute(text("SELECT 1")).scalar_one()}
+
+
+@app.get("/bench/db-session", include_in_schema=False)
+def db_session(session: Annotated[Session, Depends(get_session)]) -> dict[str, int]:
+    return {"one": session.connection().execute(text("SELECT 1")).scalar_one()}
 
 
 @app.get("/bench/pool", include_in_schema=False)
@@ -54,7 +69,3 @@ async def pool(request: Request) -> dict[str, Any]:
 
 if os.environ.get("ROPA_BENCH_NO_ANSWER_CACHE"):
     app.state.answers = BytesCache(0)
-
-if os.environ.get("ROPA_BENCH_GC_THRESHOLD"):
-    a, b, c = (int(x) for x in os.environ["ROPA_BENCH_GC_THRESHOLD"].split(","))
-    gc.set_threshold(a, b, c)

@@ -568,6 +568,20 @@ def main() -> None:
                 connections=conns,
                 pin=pin,
             )
+            runs["db-connect"] = wrk(
+                "reference: a def route running SELECT 1 on a connection of its own",
+                f"{url}/bench/db-connect",
+                seconds=secs,
+                connections=conns,
+                pin=pin,
+            )
+            runs["db-session"] = wrk(
+                "reference: the same through the SQLModel session dependency",
+                f"{url}/bench/db-session",
+                seconds=secs,
+                connections=conns,
+                pin=pin,
+            )
             runs["render"] = wrk(
                 f"rendered notice HTML, one service ({SERVICE}), cached",
                 f"{url}/v1/services/{SERVICE}/notice/render",
@@ -648,12 +662,12 @@ def main() -> None:
                 big,
                 workers=1,
                 port=port,
-                env={"ROPA_BENCH_NO_ANSWER_CACHE": "1", "ROPA_BENCH_GC_THRESHOLD": "20000,20,20"},
+                env={"ROPA_BENCH_NO_ANSWER_CACHE": "1", "ROPA_GC_THRESHOLD": "[700, 10, 10]"},
             ) as srv:
                 commands["server-gc"] = srv.command
                 warm(srv, cold_lookups, 3)
                 runs["lookup-cold-gc"] = wrk(
-                    "experiment: the same, 32 connections, gc.set_threshold(20000, 20, 20)",
+                    "the same, 32 connections, with Python's own GC thresholds (700, 10, 10)",
                     srv.url,
                     seconds=secs,
                     connections=conns,
@@ -820,6 +834,8 @@ def report(args, registers, results, extra, scale, commands, elapsed) -> None:  
         w(row(runs["baseline"], base))
         w(row(runs["baseline-end"], base))
         w(row(runs["baseline-sync"], base))
+        w(row(runs["db-connect"], base))
+        w(row(runs["db-session"], base))
         t = (lambda ok: ok) if one else (lambda ok: None)
         w(row(runs["render"], base, "≥ 0.8x", t(runs["render"].rps >= 0.8 * base)))
         w(row(runs["304"], base, "≥ 0.8x", t(runs["304"].rps >= 0.8 * base)))

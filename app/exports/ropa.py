@@ -63,7 +63,14 @@ from app.errors import FieldError, InvalidQuery
 from app.exports.models import ROW_SETS
 from app.register.service import version_in_effect_clause
 from app.register.vocabulary import criminal_condition_met, schedule1_shortfall
-from app.sharing.service import DbRow, VocabIndex, load_vocab_index, statute_ref, table
+from app.sharing.service import (
+    DbRow,
+    VocabIndex,
+    child_rows,
+    load_vocab_index,
+    statute_ref,
+    table,
+)
 
 BATCH_SIZE = 500
 #: Change when the rows change (columns, cell formats, the missing-items rule): rows kept in
@@ -603,7 +610,7 @@ class RopaExport:
         ids = list(records)
 
         def fetch(name: str, *cols: str) -> Sequence[Sequence[Any]]:
-            return _linked_rows(conn, name, cols, ids)
+            return child_rows(conn, name, "activity_id", cols, ids)
 
         for aid, text in fetch("activity_purpose", "text"):
             records[aid].purposes.append(text)
@@ -628,38 +635,6 @@ class RopaExport:
         for aid, system in fetch("activity_system", "name"):
             records[aid].systems.append(system)
         return list(records.values())
-
-
-def _linked_rows(
-    conn: Connection, name: str, columns: Sequence[str], ids: Sequence[int]
-) -> Sequence[Sequence[Any]]:
-    """Rows of a linked table for the given activities, in (activity, position) order.
-
-    The export's hot path: an activity has dozens of linked rows, and a SQLAlchemy ``Row``
-    costs about a microsecond each, so these simple reads go to the DB-API cursor directly
-    (plain tuples). Table and column names are this module's constants; the ids are bound.
-    """
-    t = table(name)
-    paramstyle = conn.dialect.paramstyle
-    dbapi = conn.connection.dbapi_connection
-    if dbapi is None or paramstyle not in ("qmark", "format", "pyformat"):
-        return conn.execute(
-            select(t.c.activity_id, *(t.c[c] for c in columns))
-            .where(t.c.activity_id.in_(ids))
-            .order_by(t.c.activity_id, t.c.position)
-        ).all()
-    mark = "?" if paramstyle == "qmark" else "%s"
-    quote = conn.dialect.identifier_preparer.quote
-    sql = (
-        f"SELECT {', '.join(quote(c) for c in ('activity_id', *columns))} FROM {quote(name)} "
-        f"WHERE activity_id IN ({', '.join([mark] * len(ids))}) ORDER BY activity_id, position"
-    )
-    cursor = dbapi.cursor()
-    try:
-        cursor.execute(sql, tuple(ids))
-        return cursor.fetchall()
-    finally:
-        cursor.close()
 
 
 # --- rows (pure) -----------------------------------------------------------------------------

@@ -74,7 +74,7 @@ def export_ropa(
 ) -> StreamingResponse:
     export = RopaExport(
         conn=session.connection(),
-        vocab=cached_vocab(request.app.state, session),
+        vocab=cached_vocab(request.app.state, session.connection()),
         at=at or date.today(),
         controller=controller,
         service=service,

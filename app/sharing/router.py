@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import StringConstraints
-from sqlmodel import Session
 
 from app.cache import FastPathRoute, Representation, fast_path
-from app.db import get_session
+from app.db import connect
 from app.errors import problem_responses
 from app.register.document import SLUG_PATTERN
 from app.sharing.schemas import LawfulBasisAnswer
@@ -23,7 +22,6 @@ router = APIRouter(prefix="/v1", tags=["sharing"], route_class=FastPathRoute)
 #: version's records never change, so neither does the answer.
 _ANSWER_PARAMS = frozenset(("recipient", "data_category", "purpose"))
 
-SessionDep = Annotated[Session, Depends(get_session)]
 SlugPath = Annotated[str, Path(max_length=120, pattern=SLUG_PATTERN)]
 Recipient = Annotated[
     str,
@@ -116,25 +114,30 @@ def _cached_answer(request: Request) -> Response | None:
 def service_lawful_basis(
     request: Request,
     service_id: SlugPath,
-    session: SessionDep,
     recipient: Recipient,
     data_category: Categories,
     purpose: Purpose = None,
     at: AtQuery = None,
 ) -> Response:
-    require_service(session, service_id)
-    vocab = check_terms(
-        state=request.app.state, session=session, recipient=recipient, categories=data_category
-    )
-    answer = lawful_basis_lookup(
-        session=session,
-        vocab=vocab,
-        at=at or date.today(),
-        recipient=recipient,
-        data_categories=data_category,
-        purpose=purpose or None,
-        service_id=service_id,
-    )
+    # The version in effect today, from the fast paths' map: no query for it, and none to
+    # know that the service exists.
+    current = request.app.state.in_effect.get(service_id) if at is None else None
+    with connect(request) as conn:
+        if current is None:
+            require_service(conn, service_id)  # 404 for an unknown service before any 422
+        vocab = check_terms(
+            state=request.app.state, conn=conn, recipient=recipient, categories=data_category
+        )
+        answer = lawful_basis_lookup(
+            conn=conn,
+            vocab=vocab,
+            at=at or date.today(),
+            recipient=recipient,
+            data_categories=data_category,
+            purpose=purpose or None,
+            service_id=service_id,
+            current=current,
+        )
     rep = Representation(answer.model_dump_json().encode(), "application/json", "")
     epoch = vocab_epoch(request.app.state, vocab)
     if at is None and epoch is not None and len(answer.services) == 1:
@@ -160,7 +163,6 @@ def service_lawful_basis(
 )
 def controller_lawful_basis(
     request: Request,
-    session: SessionDep,
     controller: Annotated[
         str, Query(min_length=1, max_length=120, description="The controller (slug)")
     ],
@@ -169,19 +171,20 @@ def controller_lawful_basis(
     purpose: Purpose = None,
     at: AtQuery = None,
 ) -> LawfulBasisAnswer:
-    vocab = check_terms(
-        state=request.app.state,
-        session=session,
-        recipient=recipient,
-        categories=data_category,
-        controller=controller,
-    )
-    return lawful_basis_lookup(
-        session=session,
-        vocab=vocab,
-        at=at or date.today(),
-        recipient=recipient,
-        data_categories=data_category,
-        purpose=purpose or None,
-        controller=controller,
-    )
+    with connect(request) as conn:
+        vocab = check_terms(
+            state=request.app.state,
+            conn=conn,
+            recipient=recipient,
+            categories=data_category,
+            controller=controller,
+        )
+        return lawful_basis_lookup(
+            conn=conn,
+            vocab=vocab,
+            at=at or date.today(),
+            recipient=recipient,
+            data_categories=data_category,
+            purpose=purpose or None,
+            controller=controller,
+        )
