@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app import migrate
@@ -48,7 +49,11 @@ def _keep_rows(engine: Engine) -> None:
     from app.exports.service import store_row_sets
 
     with Session(engine) as session:
-        done = store_row_sets(session=session)
+        try:
+            done = store_row_sets(session=session)
+        except IntegrityError:  # another process made them at the same moment: theirs stand
+            session.rollback()
+            return
     if done:
         typer.echo(f"made the ROPA rows of {done} published versions", err=True)
 

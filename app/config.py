@@ -17,6 +17,11 @@ class Settings(BaseSettings):
     seed_dir: Path = PROJECT_ROOT / "seed"
     #: Seconds to wait for a database connection before answering 503.
     db_connect_timeout: int = 3
+    #: SQLite's page cache per connection, in KiB (SQLite's default is 2,000). The operating
+    #: system already caches the file once for every connection and process; a large cache per
+    #: pooled connection holds the same pages again (up to 15 times), growing the process by
+    #: ~50 MB under a lookup load for no speed (bench/NOTES.md).
+    sqlite_cache_kib: int = 256
     db_pool_size: int = 5
     db_max_overflow: int = 10
     #: Rendered/serialised published versions kept in memory (they never change).
