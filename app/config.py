@@ -27,9 +27,10 @@ class Settings(BaseSettings):
     #: Rendered/serialised published versions kept in memory (they never change).
     cache_entries: int = 2048
     #: ``gc.set_threshold`` for the service process; ``null`` keeps Python's (700, 10, 10).
-    #: A lookup allocates thousands of short-lived objects, so with Python's thresholds the
-    #: collector runs several times per request and its full passes add ~100 ms to the 99th
-    #: percentile under load (bench/RESULTS.md). Objects alive at start-up are frozen too.
+    #: A computed lookup allocates thousands of short-lived objects, so with Python's
+    #: thresholds the collector runs several times per request; fewer, larger collections cut
+    #: the 99th percentile under load (bench/NOTES.md has the measurements, which vary).
+    #: Objects alive at start-up are frozen either way.
     gc_threshold: tuple[int, int, int] | None = (20_000, 20, 20)
     access_log: bool = False
     #: Request bodies larger than this are refused with 413.
