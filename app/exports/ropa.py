@@ -55,14 +55,17 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import get_close_matches
+from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import Connection, and_, func, or_, select
 
 from app.errors import FieldError, InvalidQuery
 from app.exports.models import ROW_SETS
+from app.register import vocabulary as _vocabulary
 from app.register.service import version_in_effect_clause
 from app.register.vocabulary import criminal_condition_met, schedule1_shortfall
+from app.sharing import service as _sharing
 from app.sharing.service import (
     DbRow,
     VocabIndex,
@@ -73,9 +76,14 @@ from app.sharing.service import (
 )
 
 BATCH_SIZE = 500
-#: Change when the rows change (columns, cell formats, the missing-items rule): rows kept in
-#: the database with an older format are then made again instead of used.
-ROW_FORMAT = 1
+#: The rows' format: a digest of the code that makes them (this module, the Schedule 1 rules,
+#: the vocabulary index), so rows kept by an earlier release are made again, never served, by
+#: a release that makes them differently. No one has to remember to change a number.
+ROW_FORMAT = hashlib.sha256(
+    b"".join(
+        Path(source).read_bytes() for source in (__file__, _vocabulary.__file__, _sharing.__file__)
+    )
+).hexdigest()[:16]
 CONTEXT_PATH = "/contexts/ropa-v1.jsonld"
 Format = Literal["csv", "json", "jsonld"]
 MEDIA_TYPES: dict[str, str] = {
@@ -332,7 +340,8 @@ def _groups(versions: Sequence[VersionInfo], size: int) -> Iterator[list[Version
 
 def row_fingerprint(vocab: VocabIndex) -> str:
     """What a version's kept rows were made from besides the version: the vocabularies' terms
-    and :data:`ROW_FORMAT`. Kept rows with another fingerprint are not used."""
+    and the code that makes rows (:data:`ROW_FORMAT`). Kept rows with another fingerprint are
+    not used."""
     return hashlib.sha256(f"ropa-rows:{ROW_FORMAT}:{vocab.fingerprint}".encode()).hexdigest()
 
 
