@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from app import migrate
@@ -45,14 +45,24 @@ def db_upgrade(revision: str = "head") -> None:
 
 
 def _keep_rows(engine: Engine) -> None:
-    """Make the ROPA rows of published versions that have none made from today's terms."""
+    """Make the ROPA rows of published versions that have none made from today's terms.
+
+    The kept rows are a cache: when they cannot be made now (the database is busy or down,
+    or another process made them at the same moment), say so and go on; exports make the
+    missing rows on the spot.
+    """
     from app.exports.service import store_row_sets
 
     with Session(engine) as session:
         try:
             done = store_row_sets(session=session)
-        except IntegrityError:  # another process made them at the same moment: theirs stand
+        except (IntegrityError, OperationalError) as exc:
             session.rollback()
+            reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+            typer.echo(
+                f"the ROPA rows were not made now ({reason}); exports make them as needed",
+                err=True,
+            )
             return
     if done:
         typer.echo(f"made the ROPA rows of {done} published versions", err=True)

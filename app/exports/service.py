@@ -38,6 +38,7 @@ def store_row_sets(
         current = select(rs.c.notice_version_id).where(rs.c.fingerprint == fingerprint)
         public = public.where(nv.c.id.not_in(current))
     ids = list(conn.scalars(public.order_by(nv.c.id)))
+    done = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         export = RopaExport(conn=conn, vocab=vocab, at=date.today(), version_ids=chunk)
@@ -68,6 +69,7 @@ def store_row_sets(
         conn.execute(delete(rs).where(rs.c.notice_version_id.in_(chunk)))
         if made:
             conn.execute(insert(RopaRowSet), list(made.values()))
+        done += len(made)
     if commit:
         session.commit()
-    return len(ids)
+    return done

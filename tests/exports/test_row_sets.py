@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app.config import Settings
@@ -185,3 +186,36 @@ def test_rows_show_the_controller_as_published_until_the_next_version(
         )
     )
     assert {r["Controller name"] for r in rows} == {"London Borough of Southwark"}
+
+
+def test_versions_without_frozen_blocks_are_made_on_the_spot_and_not_kept(
+    fresh_db: str, engine: Engine
+) -> None:
+    before = _exports(fresh_db)
+    with Session(engine) as session:
+        version_id = session.scalar(select(func.min(NoticeVersion.id)))
+        session.exec(
+            update(NoticeVersion)  # type: ignore[call-overload]
+            .where(NoticeVersion.id == version_id)  # type: ignore[arg-type]
+            .values(published_blocks=None)
+        )
+        session.exec(delete(RopaRowSet).where(RopaRowSet.notice_version_id == version_id))  # type: ignore[call-overload, arg-type]
+        session.commit()
+        assert store_row_sets(session=session) == 0, "nothing to keep for it, every time"
+        assert store_row_sets(session=session) == 0
+    assert version_id not in _kept(engine)
+    assert _exports(fresh_db) == before  # its blocks are read from the register instead
+
+
+def test_the_cli_goes_on_when_the_rows_cannot_be_made_now(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import app.exports.service
+    from app.cli import _keep_rows
+
+    def busy(**_kwargs: object) -> int:
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(app.exports.service, "store_row_sets", busy)
+    _keep_rows(engine)  # no exception: the kept rows are a cache
+    assert "not made now (database is locked)" in capsys.readouterr().err
