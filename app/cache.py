@@ -215,6 +215,13 @@ class InEffect:
             self._refresh_soon()
         return self._versions.get(service_id) if usable else None
 
+    def confirmed(self, service_id: str) -> Current | None:
+        """The version in effect today if the map was checked against the database within
+        :data:`IN_EFFECT_CHECK_SECONDS`, else None. For a route that computes an answer from
+        the database anyway: it must not use a version another process has just superseded."""
+        fresh = time.monotonic() - self._checked_at < IN_EFFECT_CHECK_SECONDS
+        return self.get(service_id) if fresh else None
+
     def _refresh_soon(self) -> None:
         try:
             loop = asyncio.get_running_loop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +22,7 @@ class Settings(BaseSettings):
     #: system already caches the file once for every connection and process; a large cache per
     #: pooled connection holds the same pages again (up to 15 times), growing the process by
     #: ~50 MB under a lookup load for no speed (bench/NOTES.md).
-    sqlite_cache_kib: int = 256
+    sqlite_cache_kib: int = Field(default=256, ge=0)
     db_pool_size: int = 5
     db_max_overflow: int = 10
     #: Rendered/serialised published versions kept in memory (they never change).

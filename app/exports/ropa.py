@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.metadata
 import io
 import itertools
 import json
@@ -76,14 +77,22 @@ from app.sharing.service import (
 )
 
 BATCH_SIZE = 500
+
+
 #: The rows' format: a digest of the code that makes them (this module, the Schedule 1 rules,
 #: the vocabulary index), so rows kept by an earlier release are made again, never served, by
 #: a release that makes them differently. No one has to remember to change a number.
-ROW_FORMAT = hashlib.sha256(
-    b"".join(
-        Path(source).read_bytes() for source in (__file__, _vocabulary.__file__, _sharing.__file__)
-    )
-).hexdigest()[:16]
+def _row_format() -> str:
+    digest = hashlib.sha256()
+    try:
+        for source in (__file__, _vocabulary.__file__, _sharing.__file__):
+            digest.update(Path(source or "").read_bytes())
+    except OSError:  # installed without sources: the release's version stands for its code
+        digest.update(importlib.metadata.version("ropa").encode())
+    return digest.hexdigest()[:16]
+
+
+ROW_FORMAT = _row_format()
 CONTEXT_PATH = "/contexts/ropa-v1.jsonld"
 Format = Literal["csv", "json", "jsonld"]
 MEDIA_TYPES: dict[str, str] = {
@@ -325,11 +334,12 @@ def _unknown_filter(parameter: str, value: str, known: Sequence[str]) -> Invalid
 
 
 def _groups(versions: Sequence[VersionInfo], size: int) -> Iterator[list[VersionInfo]]:
-    """Consecutive versions holding about ``size`` activities together (a larger one alone)."""
+    """Consecutive versions holding about ``size`` activities together (a larger one alone),
+    and never more than ``size`` versions (versions without activities count too)."""
     group: list[VersionInfo] = []
     count = 0
     for v in versions:
-        if group and count + v.count > size:
+        if group and (count + v.count > size or len(group) >= size):
             yield group
             group, count = [], 0
         group.append(v)

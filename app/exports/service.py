@@ -23,9 +23,10 @@ def store_row_sets(
     """Make and keep the ROPA rows of published versions; the number of versions done.
 
     ``version_ids`` names the versions (a version being published, in its transaction: pass
-    ``commit=False``); by default, every public version with frozen blocks whose kept rows are
-    missing or were made from other vocabularies or another row format. Drafts, and versions
-    without frozen blocks, are skipped (their rows follow the register, so are not kept).
+    ``commit=False``; otherwise each chunk of :data:`CHUNK` versions is committed). By
+    default: every public version whose kept rows are missing or were made from other
+    vocabularies or another row format. Drafts, and versions without frozen blocks, are
+    skipped (their rows follow the register, so are not kept).
     """
     conn = session.connection()
     vocab = load_vocab_index(conn)
@@ -70,6 +71,7 @@ def store_row_sets(
         if made:
             conn.execute(insert(RopaRowSet), list(made.values()))
         done += len(made)
-    if commit:
-        session.commit()
+        if commit:  # a chunk at a time: SQLite's write lock is held for one chunk only
+            session.commit()
+            conn = session.connection()
     return done

@@ -119,9 +119,9 @@ def service_lawful_basis(
     purpose: Purpose = None,
     at: AtQuery = None,
 ) -> Response:
-    # The version in effect today, from the fast paths' map: no query for it, and none to
-    # know that the service exists.
-    current = request.app.state.in_effect.get(service_id) if at is None else None
+    # The version in effect today, from the fast paths' map when it was checked against the
+    # database within the last second: no query for it, and none to know the service exists.
+    current = request.app.state.in_effect.confirmed(service_id) if at is None else None
     with connect(request) as conn:
         if current is None:
             require_service(conn, service_id)  # 404 for an unknown service before any 422

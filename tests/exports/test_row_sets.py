@@ -219,3 +219,15 @@ def test_the_cli_goes_on_when_the_rows_cannot_be_made_now(
     monkeypatch.setattr(app.exports.service, "store_row_sets", busy)
     _keep_rows(engine)  # no exception: the kept rows are a cache
     assert "not made now (database is locked)" in capsys.readouterr().err
+
+
+def test_groups_are_bounded_in_versions_as_well_as_rows() -> None:
+    from app.exports.ropa import VersionInfo, _groups
+
+    def version(i: int, count: int) -> VersionInfo:
+        return VersionInfo(i, f"s{i}", "S", 1, None, None, count=count)
+
+    empty = [version(i, 0) for i in range(1200)]
+    assert [len(g) for g in _groups(empty, 500)] == [500, 500, 200]
+    mixed = [version(0, 700), version(1, 10), version(2, 495), version(3, 0)]
+    assert [[v.id for v in g] for g in _groups(mixed, 500)] == [[0], [1], [2, 3]]
