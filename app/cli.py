@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -13,11 +14,15 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from app import migrate
+from app.auth.service import Principal
 from app.config import get_settings
-from app.db import make_engine
+from app.db import make_engine, writer
 from app.errors import AppError
 from app.register import service as svc
+from app.register import store
+from app.register.current import State, read_current, read_vocabulary
 from app.register.seeds import DocumentFileError, read_document, read_seed_dir
+from app.register.seeds import read_vocabulary as read_vocabulary_dir
 
 cli = typer.Typer(help="The council processing-activity register.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
@@ -26,6 +31,13 @@ keys_cli = typer.Typer(help="API keys (stored hashed; a key is shown once).", no
 cli.add_typer(db_cli, name="db")
 cli.add_typer(seed_cli, name="seed")
 cli.add_typer(keys_cli, name="keys")
+
+CLI = Principal(name="cli", scope="admin")
+SEED = Principal(name="seed", scope="admin")
+SEED_OVERRIDE = (
+    "Seed data: the council's notice as published, its mistakes kept as written; the checks "
+    "report them."
+)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -37,6 +49,26 @@ def _engine() -> Engine:
     return make_engine(get_settings(), pooled=False)
 
 
+def _documents() -> store.Documents:
+    return store.Documents(256)
+
+
+def _state(session: Session) -> State:
+    today = date.today()
+    return State(
+        revisions=store.revisions(session=session),
+        day=today,
+        vocabulary=read_vocabulary(session=session),
+        current=read_current(session=session, day=today),
+    )
+
+
+def _app_error(exc: AppError, where: str) -> typer.Exit:
+    details = "".join(f"\n{where}: {e.pointer}: {e.detail}" for e in exc.errors or [])
+    hint = f"\n(did you mean: {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
+    return _fail(f"{where}: {exc.detail}{details}{hint}")
+
+
 @db_cli.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply migrations up to REVISION (default: head)."""
@@ -45,17 +77,17 @@ def db_upgrade(revision: str = "head") -> None:
 
 
 def _keep_rows(engine: Engine) -> None:
-    """Make the ROPA rows of published versions that have none made from today's terms.
+    """Make the ROPA rows of published versions that have none of the current row format.
 
-    The kept rows are a cache: when they cannot be made now (the database is busy or down,
-    or another process made them at the same moment), say so and go on; exports make the
-    missing rows on the spot.
+    The kept rows are a cache: when they cannot be made now (the database is busy or down),
+    say so and go on; exports make the missing rows on the spot.
     """
     from app.exports.service import store_row_sets
 
-    with Session(engine) as session:
+    with Session(writer(engine)) as session:
         try:
-            done = store_row_sets(session=session)
+            done = store_row_sets(session=session, documents=_documents())
+            session.commit()
         except (IntegrityError, OperationalError) as exc:
             session.rollback()
             reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
@@ -68,14 +100,30 @@ def _keep_rows(engine: Engine) -> None:
         typer.echo(f"made the ROPA rows of {done} published versions", err=True)
 
 
-def _load_seed(engine: Engine, seed_dir: Path) -> int:
+def load_seed(engine: Engine, seed_dir: Path) -> int:
+    """The seed's vocabularies, then each notice as its service's published version."""
+    from app.editing.service import PublishRequest, import_document
+
     seed = read_seed_dir(seed_dir)
-    with Session(engine) as session:
-        versions = svc.load_seed(
-            session=session, vocabulary=seed.vocabulary, documents=seed.documents
+    documents = _documents()
+    with Session(writer(engine)) as session:
+        svc.save_terms(session=session, vocabulary=seed.vocabulary)
+        session.commit()
+    for document in seed.documents:
+        request = PublishRequest(
+            effective_from=document.notice.effective_from,
+            change_summary=document.notice.change_summary or "Loaded from the seed",
+            override_reason=SEED_OVERRIDE,
         )
-    _keep_rows(engine)
-    return len(versions)
+        with Session(writer(engine)) as session:
+            import_document(
+                session=session,
+                document=document,
+                request=request,
+                principal=SEED,
+                documents=documents,
+            )
+    return len(seed.documents)
 
 
 @seed_cli.command("load")
@@ -94,47 +142,12 @@ def seed_load(
         if not force and not svc.is_empty(session=session):
             raise _fail("The register already has services; use --force to load the seed again.")
     try:
-        count = _load_seed(engine, seed_dir or get_settings().seed_dir)
+        count = load_seed(engine, seed_dir or get_settings().seed_dir)
     except DocumentFileError as exc:
         raise _fail(str(exc)) from exc
+    except AppError as exc:
+        raise _app_error(exc, "seed") from exc
     typer.echo(f"loaded {count} notices")
-
-
-@seed_cli.command("synthetic")
-def seed_synthetic(
-    councils: Annotated[int, typer.Option(min=1, help="Synthetic councils (controllers)")] = 400,
-    services: Annotated[int, typer.Option(min=1, help="Services per council")] = 25,
-    activities: Annotated[int, typer.Option(min=0, help="Processing activities per service")] = 10,
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data")] = 0,
-) -> None:
-    """Generate a large synthetic register (fake councils, GSS codes E99…) for benchmarks.
-
-    Vocabularies come from ROPA_SEED_DIR/vocab when the register has none. Every notice is
-    published and in effect today. Use a database of its own: this is not real data.
-    """
-    from app.register.synthetic import SyntheticRegisterError, generate
-
-    engine = _engine()
-    migrate.upgrade(engine)
-    try:
-        summary = generate(
-            engine,
-            councils=councils,
-            services=services,
-            activities=activities,
-            seed=seed,
-            vocab_dir=get_settings().seed_dir / "vocab",
-        )
-    except SyntheticRegisterError as exc:
-        raise _fail(str(exc)) from exc
-    _keep_rows(engine)
-    typer.echo(
-        f"generated {summary.controllers} synthetic councils, {summary.services} services, "
-        f"{summary.activities} activities ({summary.rows} rows) in {summary.seconds:.1f} s"
-    )
-
-
-CLI_ACTOR = "cli"
 
 
 @keys_cli.command("create")
@@ -148,8 +161,8 @@ def keys_create(
     engine = _engine()
     migrate.upgrade(engine)
     try:
-        with Session(engine) as session:
-            key = create_key(session=session, name=name, scope=scope, actor=CLI_ACTOR)
+        with Session(writer(engine)) as session:
+            key = create_key(session=session, name=name, scope=scope, actor=CLI.name)
     except AppError as exc:
         raise _fail(str(exc.detail)) from exc
     typer.echo(key)
@@ -172,8 +185,8 @@ def keys_revoke(name: str) -> None:
     from app.auth.service import revoke_key
 
     try:
-        with Session(_engine()) as session:
-            revoke_key(session=session, name=name, actor=CLI_ACTOR)
+        with Session(writer(_engine())) as session:
+            revoke_key(session=session, name=name, actor=CLI.name)
     except AppError as exc:
         raise _fail(str(exc.detail)) from exc
     typer.echo(f"revoked {name}")
@@ -182,20 +195,40 @@ def keys_revoke(name: str) -> None:
 @cli.command("import")
 def import_file(
     file: Annotated[Path, typer.Argument(help="A notice document, YAML or JSON")],
+    change_summary: Annotated[
+        str | None, typer.Option(help="What changed (default: the document's)")
+    ] = None,
+    override_reason: Annotated[
+        str | None, typer.Option(help="Publish despite error findings, for this reason")
+    ] = None,
 ) -> None:
-    """Import a notice document as its service's new published version (one transaction)."""
+    """Import a notice document as its service's new published version (one transaction),
+    checked as publishing checks it."""
+    from app.editing.service import PublishRequest, import_document
+
     engine = _engine()
     migrate.upgrade(engine)
     try:
-        document = read_document(file)
-        with Session(engine) as session:
-            version = svc.import_document(session=session, document=document, author="cli import")
+        with Session(writer(engine)) as session:
+            document = read_document(file, read_vocabulary(session=session))
+            summary = change_summary or document.notice.change_summary
+            if not summary:
+                raise _fail(f"{file}: give --change-summary (the document has none)", 2)
+            version = import_document(
+                session=session,
+                document=document,
+                request=PublishRequest(
+                    effective_from=document.notice.effective_from,
+                    change_summary=summary,
+                    override_reason=override_reason,
+                ),
+                principal=CLI,
+                documents=_documents(),
+            )
     except DocumentFileError as exc:
         raise _fail(str(exc)) from exc
     except AppError as exc:
-        details = "".join(f"\n{file}: {e.pointer}: {e.detail}" for e in exc.errors or [])
-        raise _fail(f"{file}: {exc.detail}{details}") from exc
-    _keep_rows(engine)
+        raise _app_error(exc, str(file)) from exc
     typer.echo(f"imported {version.service_id} version {version.version}")
 
 
@@ -213,20 +246,28 @@ def export(
     """Write a service's published notice document."""
     import yaml
 
-    engine = _engine()
+    if fmt not in ("yaml", "json"):
+        raise _fail("--format must be yaml or json", 2)
     try:
-        with Session(engine) as session:
-            row = svc.resolve_version(session=session, service_id=service_id, version=version)
-            document = svc.export_document(session=session, version=row)
+        with Session(_engine()) as session:
+            state = _state(session)
+            row = svc.resolve_version(
+                session=session, state=state, service_id=service_id, version=version
+            )
+            document = store.with_register_fields(
+                _documents().one(session=session, version=row), row, state.day
+            )
     except AppError as exc:
         raise _fail(str(exc.detail)) from exc
     data = document.model_dump(mode="json", exclude_none=True)
     if fmt == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    elif fmt == "yaml":
-        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     else:
-        raise _fail("--format must be yaml or json", 2)
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    _write(text, output)
+
+
+def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
@@ -248,18 +289,21 @@ def render(
 
     if fmt not in MEDIA_TYPES:
         raise _fail("--format must be html, markdown or text", 2)
+    documents = _documents()
     try:
         with Session(_engine()) as session:
-            row = svc.resolve_version(session=session, service_id=service_id, version=version)
-            document = svc.export_document(session=session, version=row)
-            vocabulary = svc.read_vocabulary(session=session)
+            state = _state(session)
+            row = svc.resolve_version(
+                session=session, state=state, service_id=service_id, version=version
+            )
+            document = store.with_register_fields(
+                documents.one(session=session, version=row), row, state.day, with_status=False
+            )
+            terms = documents.terms(session=session, version=row)
     except AppError as exc:
         raise _fail(str(exc.detail)) from exc
-    text = render_notice(document, vocabulary, fmt=fmt, full_page=full_page)  # type: ignore[arg-type]
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
+    assert terms is not None
+    _write(render_notice(document, terms, fmt=fmt, full_page=full_page), output)  # type: ignore[arg-type]
 
 
 @cli.command("check")
@@ -273,25 +317,26 @@ def check(
 ) -> None:
     """Check a notice: findings with rule, severity, pointer, message and legal reference.
 
-    Exits 1 when there are error findings. A file is checked against the shipped
-    vocabularies (ROPA_SEED_DIR/vocab); a service id against the register's.
+    Exits 1 when there are error findings, 2 when the file or service cannot be read. A file
+    is checked against the shipped vocabularies (ROPA_SEED_DIR/vocab), unknown terms first; a
+    service id against the register's.
     """
-    from datetime import date
-
     from app.notices.checks import check_notice
-    from app.register.vocabulary import load_vocabulary
 
     as_of = date.fromisoformat(today) if today else date.today()
     path = Path(target)
     try:
         if path.suffix in (".yaml", ".yml", ".json") or path.exists():
-            document = read_document(path)
-            vocabulary = load_vocabulary(get_settings().seed_dir / "vocab")
+            vocabulary = read_vocabulary_dir(get_settings().seed_dir / "vocab")
+            document = read_document(path, vocabulary)
         else:
             with Session(_engine()) as session:
-                row = svc.resolve_version(session=session, service_id=target, version=version)
-                document = svc.export_document(session=session, version=row)
-                vocabulary = svc.read_vocabulary(session=session)
+                state = _state(session)
+                row = svc.resolve_version(
+                    session=session, state=state, service_id=target, version=version
+                )
+                document = _documents().one(session=session, version=row)
+                vocabulary = state.vocabulary
     except DocumentFileError as exc:
         raise _fail(str(exc), 2) from exc
     except AppError as exc:
@@ -329,11 +374,11 @@ def serve(
         empty = svc.is_empty(session=session)
     if seed and empty:
         try:
-            typer.echo(f"loaded {_load_seed(engine, settings.seed_dir)} seed notices", err=True)
+            typer.echo(f"loaded {load_seed(engine, settings.seed_dir)} seed notices", err=True)
         except DocumentFileError as exc:
             raise _fail(str(exc)) from exc
     else:
-        _keep_rows(engine)  # after a change of vocabularies or of the row format
+        _keep_rows(engine)  # after a change of the row format
     engine.dispose()
     uvicorn.run(
         "app.asgi:app",
@@ -362,12 +407,10 @@ def export_ropa(
     ] = "http://localhost:8000",
 ) -> None:
     """Write the ROPA (one row per processing activity), as GET /v1/ropa does."""
-    from datetime import date
-
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from app.exports.ropa import chunks, open_export
+    from app.exports.service import Export
 
     if fmt not in ("json", "csv", "jsonld"):
         raise _fail("--format must be json, csv or jsonld", 2)
@@ -375,15 +418,15 @@ def export_ropa(
         when = date.fromisoformat(at) if at else date.today()
     except ValueError as exc:
         raise _fail("--at must be a date, YYYY-MM-DD", 2) from exc
-    engine = _engine()
-    with engine.connect() as conn:
+    documents = _documents()
+    with Session(_engine()) as session:
         try:
-            export = open_export(conn, at=when, controller=controller, service=service)
+            export = Export(session=session, at=when, controller=controller, service=service)
         except AppError as exc:
             hint = f" (did you mean: {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
             raise _fail(f"{exc.detail}{hint}") from exc
         if output is None:
-            for chunk in chunks(export, conn, fmt=fmt, bom=bom, base=base_url):
+            for chunk in export.chunks(session, documents, fmt=fmt, bom=bom, base=base_url):
                 sys.stdout.buffer.write(chunk)
             sys.stdout.flush()
             return
@@ -392,17 +435,17 @@ def export_ropa(
             output.open("wb") as out,
             Progress(*columns, TimeRemainingColumn(), console=Console(stderr=True)) as bar,
         ):
-            task = bar.add_task("activities", total=export.total)
-            for chunk in chunks(
-                export,
-                conn,
+            task = bar.add_task("activities", total=None)
+            for chunk in export.chunks(
+                session,
+                documents,
                 fmt=fmt,
                 bom=bom,
                 base=base_url,
                 progress=lambda n: bar.advance(task, n),
             ):
                 out.write(chunk)
-    typer.echo(f"wrote {export.total} activities to {output}", err=True)
+    typer.echo(f"wrote the ROPA of {len(export.placed)} notices to {output}", err=True)
 
 
 def main() -> None:

@@ -17,25 +17,18 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./ropa.db"
     seed_dir: Path = PROJECT_ROOT / "seed"
     #: Seconds to wait for a database connection before answering 503.
-    db_connect_timeout: int = 3
-    #: SQLite's page cache per connection, in KiB (SQLite's default is 2,000). The operating
-    #: system already caches the file once for every connection and process; a large cache per
-    #: pooled connection holds the same pages again (up to 15 times), growing the process by
-    #: ~50 MB under a lookup load for no speed (bench/NOTES.md).
+    db_connect_timeout: int = Field(default=3, ge=1)
+    #: SQLite: seconds a transaction waits for another's lock before giving up (503).
+    sqlite_busy_timeout: float = Field(default=5.0, gt=0, le=60)
+    #: SQLite's page cache per connection, in KiB (the OS caches the file once for all).
     sqlite_cache_kib: int = Field(default=256, ge=0)
-    db_pool_size: int = 5
-    db_max_overflow: int = 10
-    #: Rendered/serialised published versions kept in memory (they never change).
-    cache_entries: int = 2048
-    #: ``gc.set_threshold`` for the service process; ``null`` keeps Python's (700, 10, 10).
-    #: A computed lookup allocates thousands of short-lived objects, so with Python's
-    #: thresholds the collector runs several times per request; fewer, larger collections cut
-    #: the 99th percentile under load (bench/NOTES.md has the measurements, which vary).
-    #: Objects alive at start-up are frozen either way.
-    gc_threshold: tuple[int, int, int] | None = (20_000, 20, 20)
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    #: Published documents and finished answers kept in memory (each kind).
+    cache_entries: int = Field(default=2048, ge=16)
     access_log: bool = False
     #: Request bodies larger than this are refused with 413.
-    max_body_bytes: int = 1_048_576
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
 
 
 @lru_cache

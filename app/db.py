@@ -1,57 +1,204 @@
-"""Engine and session. Sync SQLAlchemy sessions used from sync (threadpool) routes only."""
+"""The database: engine, sessions, and the signal that says it may have changed.
+
+Sync SQLAlchemy sessions are used from sync (threadpool) routes and services only. Reads use
+:func:`get_session`; writes use :func:`get_write_session`, which on SQLite opens its transaction
+with ``BEGIN IMMEDIATE`` so that writers queue for the lock at the start (bounded by the busy
+timeout) instead of failing half-way.
+
+:class:`ChangeSignal` is how a process learns that another connection or process committed
+something, without asking the database on every request: on SQLite ``PRAGMA data_version``
+(on a connection of its own), on PostgreSQL ``LISTEN ropa_changed`` (a trigger notifies at the
+commit of every change to ``register_meta``). What a process keeps in memory about the register
+is checked against the database only when the signal has moved.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+import logging
+import sqlite3
+import threading
+import weakref
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
+import psycopg
 from fastapi import Request
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from app.config import Settings
 
+log = logging.getLogger(__name__)
+
+#: The PostgreSQL channel notified at the commit of every change to ``register_meta``.
+CHANNEL = "ropa_changed"
+
 
 def make_engine(settings: Settings, *, pooled: bool = True) -> Engine:
     """The engine. ``pooled=False`` (one-shot commands) closes each connection after use."""
     url = make_url(settings.database_url)
+    sqlite = url.get_backend_name() == "sqlite"
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
-    if url.get_backend_name() == "sqlite":
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
+    if sqlite:
+        kwargs["connect_args"] = {
+            "check_same_thread": False,
+            "timeout": settings.sqlite_busy_timeout,
+        }
     else:
         kwargs["connect_args"] = {"connect_timeout": settings.db_connect_timeout}
-    if url.get_backend_name() != "sqlite" and pooled:
-        kwargs["pool_size"] = settings.db_pool_size
-        kwargs["max_overflow"] = settings.db_max_overflow
-        kwargs["pool_timeout"] = settings.db_connect_timeout
+        if pooled:
+            kwargs["pool_size"] = settings.db_pool_size
+            kwargs["max_overflow"] = settings.db_max_overflow
+            kwargs["pool_timeout"] = settings.db_connect_timeout
     if not pooled:
         kwargs["poolclass"] = NullPool
     engine = create_engine(url, **kwargs)
-    if url.get_backend_name() == "sqlite":
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA cache_size=-{int(settings.sqlite_cache_kib)}")
-            if url.database not in (None, "", ":memory:"):
-                cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.close()
-
+    if sqlite:
+        _sqlite_transactions(engine, settings, file=url.database not in (None, "", ":memory:"))
     return engine
 
 
-def connect(request: Request) -> Connection:
-    """A connection for a read-only route that needs Core queries only, used as
-    ``with connect(request) as conn:`` inside a ``def`` route. Cheaper than :func:`get_session`
-    on a hot path: a ``yield`` dependency costs two threadpool hops per request."""
-    engine: Engine = request.app.state.engine
-    return engine.connect()
+def _sqlite_transactions(engine: Engine, settings: Settings, *, file: bool) -> None:
+    """SQLite: foreign keys on, WAL for files, and transactions begun by us (the driver's own
+    implicit BEGIN is turned off) so a write transaction can be ``BEGIN IMMEDIATE``."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA cache_size=-%d" % int(settings.sqlite_cache_kib))
+        if file:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        write = conn.get_execution_options().get("ropa_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine for a transaction that will write (same pool)."""
+    return engine.execution_options(ropa_write=True)
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; services commit, this only closes."""
+    """One session per request for reading; services that write commit, this only closes."""
     with Session(request.app.state.engine) as session:
         yield session
+
+
+def get_write_session(request: Request) -> Iterator[Session]:
+    """One session per request that writes (``BEGIN IMMEDIATE`` on SQLite)."""
+    with Session(writer(request.app.state.engine)) as session:
+        yield session
+
+
+# --- the change signal -----------------------------------------------------------------------
+
+_signals: weakref.WeakKeyDictionary[Engine, ChangeSignal] = weakref.WeakKeyDictionary()
+
+
+class ChangeSignal:
+    """A token that changes whenever the database may have changed.
+
+    ``token()`` returns a hashable value, or ``None`` when the signal cannot vouch for anything
+    (its listener is not connected): callers then ask the database. :meth:`poke` moves it at
+    once, for this process's own commits (the other processes hear of them from the database).
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._pokes = itertools.count()
+        self._poked = next(self._pokes)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._notified = 0
+        self._listening = False
+        #: Called (on the listener's thread) each time the database says something changed.
+        self.on_change: Callable[[], None] | None = None
+        self._sqlite: sqlite3.Connection | None = None
+        self._thread: threading.Thread | None = None
+        url = engine.url
+        if url.get_backend_name() == "sqlite":
+            if url.database not in (None, "", ":memory:"):
+                self._sqlite = sqlite3.connect(
+                    url.database, check_same_thread=False, isolation_level=None
+                )
+        else:
+            self._conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+            self._thread = threading.Thread(target=self._listen, name="ropa-listen", daemon=True)
+            self._thread.start()
+        _signals[engine] = self
+
+    def token(self) -> Hashable | None:
+        if self._sqlite is not None:
+            with self._lock:
+                try:
+                    version = self._sqlite.execute("PRAGMA data_version").fetchone()[0]
+                except sqlite3.Error:
+                    return None
+            return (self._poked, version)
+        if self._thread is not None and self._listening:
+            return (self._poked, self._notified)
+        return None
+
+    def poke(self) -> None:
+        self._poked = next(self._pokes)
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._sqlite is not None:
+            with self._lock:
+                self._sqlite.close()
+            self._sqlite = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _listen(self) -> None:
+        """Hold ``LISTEN`` on a connection of its own; reconnect after any failure. The token
+        is ``None`` whenever no listening connection is up, so nothing is missed."""
+        wait = 0.1
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=3) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    self._notified += 1  # anything may have happened while not listening
+                    self._listening, wait = True, 0.1
+                    while not self._stop.is_set():
+                        for _ in conn.notifies(timeout=0.5):
+                            self._notified += 1
+                            if self.on_change is not None:
+                                self.on_change()
+            except psycopg.Error:
+                log.warning("lost the database change listener; retrying", exc_info=True)
+            self._listening = False
+            self._stop.wait(wait)
+            wait = min(wait * 2, 5.0)
+
+
+def signal_for(engine: Engine) -> ChangeSignal | None:
+    return _signals.get(engine)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    """A commit that changed what the register keeps in memory moves this process's signal
+    at once (other processes learn it from the database)."""
+    if session.info.pop("ropa_changed", False):
+        bind = session.get_bind()
+        engine = bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
+        # execution_options() gives an engine proxy; its signal is the base engine's
+        base = getattr(engine, "_proxied", None) or getattr(engine, "engine", engine)
+        sig = _signals.get(base) or (_signals.get(engine) if engine is not None else None)
+        if sig is not None:
+            sig.poke()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop("ropa_changed", None)

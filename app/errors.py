@@ -144,6 +144,19 @@ class ServiceUnavailable(AppError):
     title = "The database is unavailable"
 
 
+def unknown_values(*unknown: tuple[str, str, str, list[str]]) -> InvalidQuery:
+    """The one "unknown value" error: 422 naming each (parameter or pointer, value, what it
+    should be), with the closest known values as suggestions."""
+    return InvalidQuery(
+        "Unknown " + ", ".join(f"{parameter} '{value}'" for parameter, value, _, _ in unknown),
+        errors=[
+            FieldError(pointer=parameter, detail=f"'{value}' is not a known {what}")
+            for parameter, value, what, _ in unknown
+        ],
+        suggestions=list(dict.fromkeys(s for *_, found in unknown for s in found)),
+    )
+
+
 def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(
         jsonable_encoder(problem, exclude_none=True),

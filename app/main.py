@@ -1,8 +1,7 @@
-"""The application: wires settings, the database engine, routers and error handlers."""
+"""The application: wires settings, the database, the register's state, routers and handlers."""
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,15 +10,17 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app import health
 from app.audit import router as audit
-from app.cache import BytesCache, InEffect
+from app.cache import LRU
 from app.config import Settings, get_settings
-from app.db import make_engine
+from app.db import ChangeSignal, make_engine
 from app.editing import router as editing
 from app.errors import add_problem_schemas, install_handlers
 from app.exports import router as exports
 from app.limits import BodyLimit
 from app.notices import router as notices
 from app.register import router as register
+from app.register.current import Register
+from app.register.store import Documents
 from app.sharing import router as sharing
 
 DESCRIPTION = """
@@ -31,14 +32,12 @@ privacy notices (Art 13/14) derived from it. Errors are RFC 9457 `application/pr
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings)
+    signal = ChangeSignal(engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if settings.gc_threshold is not None:
-            gc.set_threshold(*settings.gc_threshold)
-        gc.collect()
-        gc.freeze()  # what exists at start-up (modules, schemas) is never garbage: skip it
         yield
+        signal.close()
         engine.dispose()
 
     app = FastAPI(
@@ -49,20 +48,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.cache = BytesCache(settings.cache_entries)
-    app.state.in_effect = InEffect(engine)
-    #: Lawful-basis answers about today's published versions (app/sharing/router.py).
-    app.state.answers = BytesCache(4 * settings.cache_entries)
+    app.state.register = Register(engine, signal)
+    app.state.documents = Documents(settings.cache_entries)
+    app.state.responses = LRU(settings.cache_entries)
+    app.state.version_numbers = LRU(settings.cache_entries)
     install_handlers(app)
     generate_openapi = app.openapi
     app.openapi = lambda: add_problem_schemas(generate_openapi())  # type: ignore[method-assign]
-    app.include_router(health.router)
-    app.include_router(register.router)
-    app.include_router(notices.router)
-    app.include_router(editing.router)
-    app.include_router(audit.router)
-    app.include_router(sharing.router)
-    app.include_router(exports.router)
+    for module in (health, register, notices, editing, audit, sharing, exports):
+        app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # Council websites read from any origin; writes need a key, which CORS does not admit
     # (no Authorization header, no credentials, only GET).

@@ -22,11 +22,10 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from app import migrate
+from app.cli import load_seed
 from app.config import PROJECT_ROOT, Settings
 from app.db import make_engine
-from app.exports.service import store_row_sets
 from app.main import create_app
-from app.register import service as svc
 from app.register.seeds import SeedSet, read_seed_dir
 
 POSTGRES_URL = os.environ.get("ROPA_TEST_POSTGRES_URL")
@@ -71,13 +70,7 @@ class Backend:
             engine = make_engine(Settings(database_url=url))
             migrate.upgrade(engine)
             if kind == "seeded":
-                with Session(engine) as session:
-                    svc.load_seed(
-                        session=session,
-                        vocabulary=self.seed.vocabulary,
-                        documents=self.seed.documents,
-                    )
-                    store_row_sets(session=session)  # as `ropa seed load` and `ropa serve` do
+                load_seed(engine, PROJECT_ROOT / "seed")  # as `ropa seed load` does
             engine.dispose()
             self._templates[kind] = url
         return self._templates[kind]

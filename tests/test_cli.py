@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,8 +57,12 @@ def test_seed_load_then_export_round_trips(database: str, tmp_path: Path) -> Non
 
 def test_import_creates_a_new_version(database: str, tmp_path: Path) -> None:
     assert runner.invoke(cli, ["seed", "load"]).exit_code == 0
+    seed_file = str(PROJECT_ROOT / "seed" / "camden-family-support.yaml")
+    refused = runner.invoke(cli, ["import", seed_file])
+    assert refused.exit_code == 1, "an import is checked as publishing is"
+    assert "citation.unknown-instrument" in refused.output and "override_reason" in refused.output
     result = runner.invoke(
-        cli, ["import", str(PROJECT_ROOT / "seed" / "camden-family-support.yaml")]
+        cli, ["import", seed_file, "--override-reason", "The council's notice, as published"]
     )
     assert result.exit_code == 0, result.output
     assert "camden-family-support version 2" in result.output
@@ -70,7 +76,7 @@ def test_bad_files_name_the_file_the_place_and_the_expectation(
     syntax.write_text("service:\n  id: [unclosed\n")
     result = runner.invoke(cli, ["import", str(syntax)])
     assert result.exit_code == 1
-    assert str(syntax) in result.output and "line" in result.output
+    assert f"{syntax}:3:1: /: not valid YAML" in result.output
 
     data = yaml.safe_load((PROJECT_ROOT / "seed" / "camden-early-help.yaml").read_text())
     data["activities"][0]["retention"] = [
@@ -81,9 +87,9 @@ def test_bad_files_name_the_file_the_place_and_the_expectation(
     bad.write_text(yaml.safe_dump(data))
     result = runner.invoke(cli, ["import", str(bad)])
     assert result.exit_code == 1
-    assert f"{bad}: /activities/0/retention/0/duration:" in result.output
+    assert re.search(rf"{re.escape(str(bad))}:\d+:\d+: /activities/0/retention/0/duration:", result.output)
     assert "ISO 8601" in result.output
-    assert f"{bad}: /controllers/0/gss_code:" in result.output
+    assert re.search(rf"{re.escape(str(bad))}:\d+:\d+: /controllers/0/gss_code:", result.output)
 
     missing = runner.invoke(cli, ["import", str(tmp_path / "nope.yaml")])
     assert missing.exit_code == 1

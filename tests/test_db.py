@@ -22,3 +22,24 @@ def test_sqlite_connections_get_foreign_keys_wal_and_the_page_cache_setting(
             assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
             assert conn.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
         engine.dispose()
+
+
+def test_sqlite_writers_begin_immediately_and_readers_deferred(tmp_path: Path) -> None:
+    from sqlalchemy import event
+
+    from app.db import writer
+
+    engine = make_engine(Settings(database_url=f"sqlite:///{tmp_path / 'y.db'}"))
+    begun: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("BEGIN"):
+            begun.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    with engine.begin() as conn:
+        conn.execute(text("SELECT 1"))
+    with writer(engine).begin() as conn:
+        conn.execute(text("SELECT 1"))
+    assert begun == ["BEGIN", "BEGIN IMMEDIATE"]
+    engine.dispose()

@@ -6,30 +6,31 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from sqlmodel import Session
 
 from app.auth.deps import optional_principal, require
 from app.auth.service import Principal
-from app.db import get_session
+from app.deps import SlugPath, VersionPath, WriteSessionDep
+from app.deps import SessionDep
 from app.editing import service as editing
 from app.errors import InvalidQuery, problem_responses
 from app.notices.diff import DiffResult, diff_documents
-from app.pagination import Page, PageParams, page_params
-from app.register import service as register
+from app.pagination import Page, PageDep
+from app.register import store
+from app.register.current import State
 from app.register.document import ControllerDoc, NoticeDocument
-from app.register.router import SlugPath, controller_public, service_public
+from app.register.models import NoticeVersion
+from app.register.router import controllers_public, services_public
 from app.register.schemas import ControllerPublic, ServicePublic, VersionSummary
 
 router = APIRouter(prefix="/v1")
 
-SessionDep = Annotated[Session, Depends(get_session)]
 Editor = Annotated[Principal, Depends(require("editor"))]
 Publisher = Annotated[Principal, Depends(require("publisher"))]
 Reader = Annotated[Principal, Depends(require("editor", "auditor", "publisher"))]
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 IfMatch = Annotated[str | None, Header(max_length=200, description="The ETag you read")]
-VersionPath = Annotated[int, Path(ge=1, le=1_000_000)]
 
 WRITE = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
 DRAFT_WRITE = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428, 503)
@@ -62,37 +63,47 @@ def _document_response(
 
 
 @router.post("/controllers", tags=["controllers"], status_code=201, responses=WRITE)
-def create_controller(body: ControllerDoc, session: SessionDep, who: Publisher) -> ControllerPublic:
+def create_controller(
+    body: ControllerDoc, session: WriteSessionDep, who: Publisher
+) -> ControllerPublic:
     row = editing.save_controller(session=session, controller=body, principal=who, create=True)
-    return controller_public(session, [row])[0]
+    return controllers_public(session, [row])[0]
 
 
 @router.put("/controllers/{controller_id}", tags=["controllers"], responses=WRITE)
 def update_controller(
-    controller_id: SlugPath, body: ControllerDoc, session: SessionDep, who: Publisher
+    request: Request,
+    controller_id: SlugPath,
+    body: ControllerDoc,
+    session: WriteSessionDep,
+    who: Publisher,
 ) -> ControllerPublic:
     if body.id != controller_id:
         raise InvalidQuery("The body's id must be the controller in the path")
     row = editing.save_controller(session=session, controller=body, principal=who, create=False)
-    return controller_public(session, [row])[0]
+    return controllers_public(session, [row])[0]
 
 
 @router.post("/services", tags=["services"], status_code=201, responses=WRITE)
 def create_service(
-    body: editing.ServiceCreate, session: SessionDep, who: Publisher
+    request: Request, body: editing.ServiceCreate, session: WriteSessionDep, who: Publisher
 ) -> ServicePublic:
     row = editing.save_service(session=session, data=body, principal=who, create=True)
-    return service_public(session, [row])[0]
+    return services_public(session, request.app.state.register.state(), [row])[0]
 
 
 @router.put("/services/{service_id}", tags=["services"], responses=WRITE)
 def update_service(
-    service_id: SlugPath, body: editing.ServiceCreate, session: SessionDep, who: Publisher
+    request: Request,
+    service_id: SlugPath,
+    body: editing.ServiceCreate,
+    session: WriteSessionDep,
+    who: Publisher,
 ) -> ServicePublic:
     if body.id != service_id:
         raise InvalidQuery("The body's id must be the service in the path")
     row = editing.save_service(session=session, data=body, principal=who, create=False)
-    return service_public(session, [row])[0]
+    return services_public(session, request.app.state.register.state(), [row])[0]
 
 
 # --- drafts ----------------------------------------------------------------------------------
@@ -112,7 +123,7 @@ def update_service(
 )
 def create_draft(
     service_id: SlugPath,
-    session: SessionDep,
+    session: WriteSessionDep,
     who: Editor,
     body: Annotated[NoticeDocument | None, Body()] = None,
 ) -> Response:
@@ -134,7 +145,7 @@ def get_draft(
     service_id: SlugPath, version: VersionPath, session: SessionDep, who: Reader
 ) -> Response:
     row = editing.get_draft(session=session, service_id=service_id, version=version)
-    document, etag = editing.draft_document(session=session, row=row)
+    document, etag = editing.document_of(session=session, row=row)
     return _document_response(document, etag)
 
 
@@ -149,7 +160,7 @@ def replace_draft(
     service_id: SlugPath,
     version: VersionPath,
     body: NoticeDocument,
-    session: SessionDep,
+    session: WriteSessionDep,
     who: Editor,
     if_match: IfMatch = None,
 ) -> Response:
@@ -179,7 +190,7 @@ def patch_draft(
     service_id: SlugPath,
     version: VersionPath,
     patch: Annotated[dict[str, Any] | list[dict[str, Any]], Body()],
-    session: SessionDep,
+    session: WriteSessionDep,
     who: Editor,
     if_match: IfMatch = None,
 ) -> Response:
@@ -210,7 +221,7 @@ def patch_draft(
 def discard_draft(
     service_id: SlugPath,
     version: VersionPath,
-    session: SessionDep,
+    session: WriteSessionDep,
     who: Editor,
     if_match: IfMatch = None,
 ) -> Response:
@@ -227,13 +238,15 @@ def discard_draft(
     summary="Publish the draft (atomic; needs If-Match)",
 )
 def publish_draft(
+    request: Request,
     service_id: SlugPath,
     version: VersionPath,
     body: editing.PublishRequest,
-    session: SessionDep,
+    session: WriteSessionDep,
     who: Publisher,
     if_match: IfMatch = None,
 ) -> VersionSummary:
+    documents: store.Documents = request.app.state.documents
     row = editing.publish_draft(
         session=session,
         service_id=service_id,
@@ -242,46 +255,65 @@ def publish_draft(
         if_match=if_match,
         principal=who,
         today=date.today(),
+        documents=documents,
     )
-    return VersionSummary.model_validate(row, from_attributes=True)
+    return summaries(session, documents, [row], date.today())[0]
 
 
 # --- history ---------------------------------------------------------------------------------
 
 
+def summaries(
+    session: Session, documents: store.Documents, rows: list[NoticeVersion], today: date
+) -> list[VersionSummary]:
+    """Each version's register facts and its title (from its document)."""
+    return [
+        VersionSummary(
+            version=r.version,
+            status=store.status_of(r, today),
+            effective_from=r.effective_from,
+            effective_to=r.effective_to,
+            published_at=r.published_at,
+            author=r.author,
+            change_summary=r.change_summary,
+            title=d.notice.title,
+        )
+        for r, d in zip(rows, documents.get(session=session, versions=rows), strict=True)
+    ]
+
+
 @router.get(
     "/services/{service_id}/notice/versions",
     tags=["notices"],
-    responses=problem_responses(404, 422, 503),
-    description="Published and superseded versions; drafts too for editor, auditor and "
-    "publisher keys.",
+    response_model=Page[VersionSummary],
+    responses=problem_responses(401, 404, 422, 503),
+    description="Every published version with what happened to it (scheduled, in effect, "
+    "superseded, never in effect); drafts too for editor, auditor and publisher keys.",
 )
 def list_versions(
+    request: Request,
     service_id: SlugPath,
     session: SessionDep,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: PageDep,
     who: MaybePrincipal,
 ) -> Page[VersionSummary]:
-    rows = editing.list_all_versions(
+    rows = editing.list_versions(
         session=session, service_id=service_id, include_drafts=who is not None
     )
-    items = [VersionSummary.model_validate(r, from_attributes=True) for r in rows]
-    return Page(
-        items=items[page.offset : page.offset + page.limit],
-        total=len(items),
-        limit=page.limit,
-        offset=page.offset,
-    )
+    state: State = request.app.state.register.state()
+    chosen = rows[page.offset : page.offset + page.limit]
+    return page.of(summaries(session, request.app.state.documents, chosen, state.day), len(rows))
 
 
 @router.get(
     "/services/{service_id}/notice/versions/{version}/diff",
     tags=["notices"],
-    responses=problem_responses(404, 422, 503),
+    responses=problem_responses(401, 404, 422, 503),
     description="What changed from version `from` to this one: RFC 6902 JSON Patch and a "
     "summary in words. Drafts can be compared with a key.",
 )
 def diff_versions(
+    request: Request,
     service_id: SlugPath,
     version: VersionPath,
     session: SessionDep,
@@ -289,15 +321,11 @@ def diff_versions(
     from_: Annotated[int, Query(alias="from", ge=1, le=1_000_000)],
 ) -> DiffResult:
     include_drafts = who is not None
-    new = editing.get_any_version(
+    new = editing.get_version(
         session=session, service_id=service_id, version=version, include_drafts=include_drafts
     )
-    old = editing.get_any_version(
+    old = editing.get_version(
         session=session, service_id=service_id, version=from_, include_drafts=include_drafts
     )
-    return diff_documents(
-        register.export_document(session=session, version=old),
-        register.export_document(session=session, version=new),
-        from_version=from_,
-        to_version=version,
-    )
+    old_doc, new_doc = request.app.state.documents.get(session=session, versions=[old, new])
+    return diff_documents(old_doc, new_doc, from_version=from_, to_version=version)

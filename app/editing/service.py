@@ -1,13 +1,14 @@
-"""Changing the register safely: controllers and services, drafts, publishing, history.
+"""Changing the register safely: controllers and services, drafts, publishing, imports.
 
 Rules:
-- a service has at most one open draft; a draft is a version with status ``draft``;
-- published and superseded versions are immutable (any change is 409);
+- a service has at most one open draft;
+- published versions are immutable (any change is 409);
 - a change to a draft needs the draft's current ETag (``If-Match``): stale gives 412 and
-  changes nothing; the row is locked while it is compared and changed;
-- publishing is one transaction: the draft becomes ``published``, the previous published
-  version ``superseded``; error-severity check findings refuse it unless an override reason
-  is given, which is recorded;
+  changes nothing; a compare-and-swap on the draft's revision settles races;
+- publishing is one transaction: the draft becomes published from its ``effective_from``, the
+  dates each version is in effect are worked out again, its ROPA rows are made; error-severity
+  check findings refuse it unless an override reason is given, which is recorded;
+- an import is a draft published at once, under the same controls;
 - every write appends an audit event with hashes of the content before and after.
 """
 
@@ -39,8 +40,11 @@ from app.errors import (
 from app.exports.service import store_row_sets
 from app.notices.checks import Finding, check_notice
 from app.register import service as register
+from app.register import store
+from app.register.current import read_vocabulary
 from app.register.document import ControllerDoc, NoticeDocument, ServiceDoc, ShortText, Text
-from app.register.models import Controller, NoticeVersion, Service, ServiceController
+from app.register.models import Controller, NoticeVersion, Service
+from app.register.vocabulary import Vocabulary, local_vocabulary
 
 MAX_PATCH_OPERATIONS = 500
 #: A patched document larger than this is refused (413), as a request body would be.
@@ -73,8 +77,7 @@ class ServiceCreate(BaseModel):
 
 
 def document_etag(document: NoticeDocument) -> str:
-    body = document.model_dump_json(exclude_none=True).encode()
-    return strong_etag(body)
+    return strong_etag(document.model_dump_json(exclude_none=True).encode())
 
 
 def _now() -> datetime:
@@ -106,6 +109,7 @@ def save_controller(
     before = register.controller_doc(existing).model_dump(mode="json") if existing else None
     register.require_gss_code_free(session=session, controller=controller)
     row = session.merge(register.controller_row(controller))
+    store.bump_revision(session=session, key="register")
     record(
         session=session,
         actor=principal.name,
@@ -131,40 +135,12 @@ def save_service(
         raise Conflict(f"Service '{doc.id}' already exists")
     if not create and existing is None:
         raise NotFound(f"No service '{doc.id}'")
-    unknown = [c for c in doc.controllers if session.get(Controller, c) is None]
-    if unknown:
-        raise InvalidDocument(
-            "Unknown controllers",
-            errors=[
-                FieldError(
-                    pointer=f"/controllers/{doc.controllers.index(c)}",
-                    detail=f"no controller '{c}'",
-                )
-                for c in unknown
-            ],
-        )
     before = None
     if existing is not None:
         before = existing.model_dump(mode="json") | {
-            "controllers": [
-                c.id for c in register.service_controllers(session=session, service_id=doc.id)
-            ]
+            "controllers": register.service_controllers(session=session, service_id=doc.id)
         }
-    row = session.merge(
-        Service(
-            id=doc.id, name=doc.name, description=doc.description, sub_services=doc.sub_services
-        )
-    )
-    session.flush()
-    for link in session.exec(
-        select(ServiceController).where(ServiceController.service_id == doc.id)
-    ).all():
-        session.delete(link)
-    session.flush()
-    for position, controller_id in enumerate(doc.controllers):
-        session.add(
-            ServiceController(service_id=doc.id, controller_id=controller_id, position=position)
-        )
+    row = register.save_service(session=session, service=doc)
     record(
         session=session,
         actor=principal.name,
@@ -181,28 +157,25 @@ def save_service(
 # --- drafts ----------------------------------------------------------------------------------
 
 
-def _version(
-    *, session: Session, service_id: str, version: int, lock: bool = False
+def get_version(
+    *, session: Session, service_id: str, version: int, include_drafts: bool = True
 ) -> NoticeVersion:
     register.get_service(session=session, service_id=service_id)
-    query = select(NoticeVersion).where(
-        NoticeVersion.service_id == service_id, NoticeVersion.version == version
-    )
-    if lock:
-        query = query.with_for_update()
-    row = session.exec(query).first()
-    if row is None:
+    row = session.exec(
+        select(NoticeVersion).where(
+            NoticeVersion.service_id == service_id, NoticeVersion.version == version
+        )
+    ).first()
+    if row is None or (row.status == store.DRAFT and not include_drafts):
         raise NotFound(f"Service '{service_id}' has no version {version}")
     return row
 
 
-def get_draft(
-    *, session: Session, service_id: str, version: int, lock: bool = False
-) -> NoticeVersion:
-    row = _version(session=session, service_id=service_id, version=version, lock=lock)
-    if row.status != "draft":
+def get_draft(*, session: Session, service_id: str, version: int) -> NoticeVersion:
+    row = get_version(session=session, service_id=service_id, version=version)
+    if row.status != store.DRAFT:
         raise Conflict(
-            f"Version {version} of '{service_id}' is {row.status}; published versions are immutable"
+            f"Version {version} of '{service_id}' is published; published versions are immutable"
         )
     return row
 
@@ -210,44 +183,47 @@ def get_draft(
 def open_draft(*, session: Session, service_id: str) -> NoticeVersion | None:
     return session.exec(
         select(NoticeVersion).where(
-            NoticeVersion.service_id == service_id, NoticeVersion.status == "draft"
+            NoticeVersion.service_id == service_id, NoticeVersion.status == store.DRAFT
         )
     ).first()
 
 
-def _check_document(*, session: Session, service_id: str, document: NoticeDocument) -> None:
-    """A draft's controllers and service must be the register's own: they are edited elsewhere."""
-    if document.service.id != service_id:
-        raise InvalidDocument(
-            "The document is for another service",
-            errors=[FieldError(pointer="/service/id", detail=f"must be '{service_id}'")],
-        )
-    current = register.service_document_blocks(session=session, service_id=service_id)
+def _check_document(
+    *, session: Session, service_id: str, document: NoticeDocument, vocabulary: Vocabulary
+) -> None:
+    """A draft belongs to its service and names its controllers; every term it uses exists."""
     problems = []
-    if document.service != current.service:
+    if document.service.id != service_id:
+        problems.append(FieldError(pointer="/service/id", detail=f"must be '{service_id}'"))
+    controllers = register.service_controllers(session=session, service_id=service_id)
+    if sorted(document.service.controllers) != sorted(controllers):
         problems.append(
             FieldError(
-                pointer="/service",
-                detail="differs from the register's service; change it with PUT /v1/services/{id}",
-            )
-        )
-    if document.controllers != current.controllers:
-        problems.append(
-            FieldError(
-                pointer="/controllers",
-                detail="differ from the register's controllers; use PUT /v1/controllers/{id}",
+                pointer="/service/controllers",
+                detail=f"must be the service's controllers {controllers}; change them with "
+                "PUT /v1/services/{id}",
             )
         )
     if problems:
-        raise InvalidDocument(
-            "Controllers and services are not edited through drafts", errors=problems
-        )
-    register.check_references(session=session, document=document)
+        raise InvalidDocument("The document is not this service's", errors=problems)
+    register.check_document_terms(document=document, vocabulary=vocabulary)
 
 
-def draft_document(*, session: Session, row: NoticeVersion) -> tuple[NoticeDocument, str]:
-    document = register.export_document(session=session, version=row)
+def document_of(*, session: Session, row: NoticeVersion) -> tuple[NoticeDocument, str]:
+    """A draft's document, as the API shows it, and its ETag."""
+    document = store.with_register_fields(store.parse(row.document), row, date.today())
     return document, document_etag(document)
+
+
+def _latest_published(*, session: Session, service_id: str) -> NoticeVersion | None:
+    versions = list(
+        session.exec(
+            select(NoticeVersion).where(
+                NoticeVersion.service_id == service_id, NoticeVersion.status == store.PUBLISHED
+            )
+        ).all()
+    )
+    return max(versions, key=lambda v: (v.effective_from, v.published_at, v.id), default=None)  # type: ignore[arg-type, return-value]
 
 
 def create_draft(
@@ -261,34 +237,27 @@ def create_draft(
             "edit, publish or discard it first"
         )
     if document is None:
-        # the latest publication, even if it takes effect later than today's version
-        latest = session.exec(
-            select(NoticeVersion).where(
-                NoticeVersion.service_id == service_id, NoticeVersion.status == "published"
-            )
-        ).first()
+        latest = _latest_published(session=session, service_id=service_id)
         if latest is None:
             raise InvalidDocument(
                 "There is no published version to copy; send a whole notice document"
             )
-        document = register.export_document(session=session, version=latest)
+        document = store.parse(latest.document)
     else:
-        _check_document(session=session, service_id=service_id, document=document)
-    row = NoticeVersion(
-        service_id=service_id,
-        version=register.next_version_number(session=session, service_id=service_id),
-        status="draft",
-        created_at=_now(),
-        author=principal.name,
-        title=document.notice.title,
-    )
+        vocabulary = read_vocabulary(session=session)
+        _check_document(session=session, service_id=service_id, document=document, vocabulary=vocabulary)
     try:
-        register.write_content(session=session, version=row, document=document)
-        session.flush()
+        row = store.new_draft(
+            session=session,
+            service_id=service_id,
+            document=document,
+            author=principal.name,
+            now=_now(),
+        )
     except IntegrityError as exc:  # another draft was created at the same moment
         session.rollback()
         raise Conflict(f"Service '{service_id}' already has an open draft") from exc
-    saved, etag = draft_document(session=session, row=row)
+    saved, etag = document_of(session=session, row=row)
     record(
         session=session,
         actor=principal.name,
@@ -304,8 +273,7 @@ def _claim(*, session: Session, row: NoticeVersion) -> None:
     """Compare-and-swap the draft's revision: the first write of every change.
 
     Two writers that both passed the ETag check race here; the database lets one update the
-    row, and the other finds the revision moved on and gets 412. This holds on SQLite (where
-    ``SELECT ... FOR UPDATE`` is a no-op) as on PostgreSQL.
+    row, and the other finds the revision moved on and gets 412.
     """
     claimed = session.execute(
         update(NoticeVersion)
@@ -341,14 +309,14 @@ def replace_draft(
     principal: Principal,
     action: str = "draft.replace",
 ) -> tuple[NoticeDocument, str]:
-    row = get_draft(session=session, service_id=service_id, version=version, lock=True)
-    before, etag = draft_document(session=session, row=row)
+    row = get_draft(session=session, service_id=service_id, version=version)
+    before, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
-    _check_document(session=session, service_id=service_id, document=document)
+    vocabulary = read_vocabulary(session=session)
+    _check_document(session=session, service_id=service_id, document=document, vocabulary=vocabulary)
     _claim(session=session, row=row)
-    register.write_content(session=session, version=row, document=document)
-    session.flush()
-    after, new_etag = draft_document(session=session, row=row)
+    store.replace_document(session=session, version=row, document=document)
+    after, new_etag = document_of(session=session, row=row)
     record(
         session=session,
         actor=principal.name,
@@ -384,8 +352,8 @@ def patch_draft(
     if_match: str | None,
     principal: Principal,
 ) -> tuple[NoticeDocument, str]:
-    row = get_draft(session=session, service_id=service_id, version=version, lock=True)
-    current, etag = draft_document(session=session, row=row)
+    row = get_draft(session=session, service_id=service_id, version=version)
+    current, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
     data = current.model_dump(mode="json", exclude_none=True)
     if isinstance(patch, list) and len(patch) > MAX_PATCH_OPERATIONS:
@@ -417,11 +385,11 @@ def patch_draft(
 def discard_draft(
     *, session: Session, service_id: str, version: int, if_match: str | None, principal: Principal
 ) -> None:
-    row = get_draft(session=session, service_id=service_id, version=version, lock=True)
-    before, etag = draft_document(session=session, row=row)
+    row = get_draft(session=session, service_id=service_id, version=version)
+    before, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
     _claim(session=session, row=row)
-    session.delete(row)
+    store.delete_draft(session=session, version=row)
     record(
         session=session,
         actor=principal.name,
@@ -432,19 +400,21 @@ def discard_draft(
     session.commit()
 
 
-def publish_draft(
+def _publish(
     *,
     session: Session,
-    service_id: str,
-    version: int,
+    row: NoticeVersion,
+    document: NoticeDocument,
+    vocabulary: Vocabulary,
     request: PublishRequest,
-    if_match: str | None,
     principal: Principal,
     today: date,
-) -> NoticeVersion:
-    row = get_draft(session=session, service_id=service_id, version=version, lock=True)
-    document, etag = draft_document(session=session, row=row)
-    _require_match(if_match, etag)
+    action: str,
+    documents: store.Documents,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Check, then publish a draft from ``request.effective_from``, in the session's
+    transaction; commits."""
     effective_from = request.effective_from or today
     if effective_from > today + timedelta(days=MAX_DAYS_AHEAD):
         raise InvalidDocument(
@@ -456,96 +426,150 @@ def publish_draft(
                 )
             ],
         )
-    previous = session.exec(
-        select(NoticeVersion)
-        .where(
-            NoticeVersion.service_id == service_id,
-            col(NoticeVersion.status).in_(register.PUBLIC_STATUSES),
-        )
-        .order_by(col(NoticeVersion.effective_from).desc())
-    ).first()
-    if (
-        previous is not None
-        and previous.effective_from
-        and effective_from < previous.effective_from
-    ):
+    latest = _latest_published(session=session, service_id=row.service_id)
+    if latest is not None and latest.effective_from and effective_from < latest.effective_from:
         raise InvalidDocument(
-            f"effective_from must not be before {previous.effective_from}, when version "
-            f"{previous.version} took effect",
+            f"effective_from must not be before {latest.effective_from}, when version "
+            f"{latest.version} took effect",
             errors=[
                 FieldError(
                     pointer="/effective_from",
-                    detail=f"must be on or after {previous.effective_from}",
+                    detail=f"must be on or after {latest.effective_from}",
                 )
             ],
         )
-    findings = check_notice(
-        document, register.read_vocabulary(session=session), today=effective_from
-    )
+    findings = check_notice(document, vocabulary, today=effective_from)
     errors = [f for f in findings if f.severity == "error"]
+    target = _target(row.service_id, row.version)
     if errors and not request.override_reason:
-        refusal = PublishRefused(
-            f"{len(errors)} error finding(s); fix them or publish with an override_reason",
-            errors=[FieldError(pointer=f.pointer, detail=f"{f.rule}: {f.message}") for f in errors],
-        )
+        session.rollback()
         record_now(
             session=session,
             actor=principal.name,
-            action="notice.publish",
-            target=_target(service_id, version),
+            action=action,
+            target=target,
             outcome="rejected",
             detail={"error_findings": len(errors)},
         )
-        raise refusal
-    _claim(session=session, row=row)
-    register.supersede_published(session=session, service_id=service_id)
-    session.flush()
-    register.freeze_blocks(session=session, version=row)
-    row.status = "published"
-    row.effective_from = effective_from
-    row.change_summary = request.change_summary
-    row.published_at = _now()
-    session.add(row)
-    session.flush()
+        raise PublishRefused(
+            f"{len(errors)} error finding(s); fix them or publish with an override_reason",
+            errors=[FieldError(pointer=f.pointer, detail=f"{f.rule}: {f.message}") for f in errors],
+        )
+    store.publish(
+        session=session,
+        version=row,
+        document=document,
+        vocabulary=vocabulary,
+        effective_from=effective_from,
+        change_summary=request.change_summary,
+        now=_now(),
+    )
     assert row.id is not None
-    store_row_sets(session=session, version_ids=[row.id], commit=False)
+    store_row_sets(session=session, documents=documents, version_ids=[row.id])
     record(
         session=session,
         actor=principal.name,
-        action="notice.publish",
-        target=_target(service_id, version),
-        before={"etag": etag},
+        action=action,
+        target=target,
         after=document.model_dump(mode="json"),
         detail={
             "effective_from": effective_from.isoformat(),
             "change_summary": request.change_summary,
             "override_reason": request.override_reason,
-            "error_findings": [_finding_ref(f) for f in errors],
+            "error_findings": [f"{f.rule} at {f.pointer}" for f in errors],
+            **(detail or {}),
         },
     )
     session.commit()
     session.refresh(row)
-    return row
 
 
-def _finding_ref(finding: Finding) -> str:
-    return f"{finding.rule} at {finding.pointer}"
-
-
-def get_any_version(
-    *, session: Session, service_id: str, version: int, include_drafts: bool
+def publish_draft(
+    *,
+    session: Session,
+    service_id: str,
+    version: int,
+    request: PublishRequest,
+    if_match: str | None,
+    principal: Principal,
+    today: date,
+    documents: store.Documents,
 ) -> NoticeVersion:
-    row = _version(session=session, service_id=service_id, version=version)
-    if row.status == "draft" and not include_drafts:
-        raise NotFound(f"Service '{service_id}' has no published version {version}")
+    row = get_draft(session=session, service_id=service_id, version=version)
+    document, etag = document_of(session=session, row=row)
+    _require_match(if_match, etag)
+    vocabulary = read_vocabulary(session=session)
+    _claim(session=session, row=row)
+    _publish(
+        session=session,
+        row=row,
+        document=document,
+        vocabulary=vocabulary,
+        request=request,
+        principal=principal,
+        today=today,
+        action="notice.publish",
+        documents=documents,
+        detail={"etag": etag},
+    )
     return row
 
 
-def list_all_versions(
+def import_document(
+    *,
+    session: Session,
+    document: NoticeDocument,
+    request: PublishRequest,
+    principal: Principal,
+    documents: store.Documents,
+    today: date | None = None,
+) -> NoticeVersion:
+    """Publish a whole document as its service's new version: the controllers and service
+    are created if the register has none, its own terms are added, and it is checked and
+    published as a draft would be. Nothing is written if anything is refused."""
+    today = today or date.today()
+    try:
+        register.ensure_controllers(session=session, controllers=document.controllers)
+        if session.get(Service, document.service.id) is None:
+            register.save_service(session=session, service=document.service)
+        vocabulary = read_vocabulary(session=session)
+        register.check_document_terms(document=document, vocabulary=vocabulary)
+        if register.save_terms(session=session, vocabulary=local_vocabulary(document)):
+            vocabulary = local_vocabulary(document).merged(vocabulary)
+        _check_document(
+            session=session, service_id=document.service.id, document=document, vocabulary=vocabulary
+        )
+        if open_draft(session=session, service_id=document.service.id) is not None:
+            raise Conflict(
+                f"Service '{document.service.id}' has an open draft; publish or discard it first"
+            )
+        row = store.new_draft(
+            session=session,
+            service_id=document.service.id,
+            document=document,
+            author=principal.name,
+            now=_now(),
+        )
+        _publish(
+            session=session,
+            row=row,
+            document=document,
+            vocabulary=vocabulary,
+            request=request,
+            principal=principal,
+            today=today,
+            action="notice.import",
+            documents=documents,
+        )
+    except Exception:
+        session.rollback()
+        raise
+    return row
+
+
+def list_versions(
     *, session: Session, service_id: str, include_drafts: bool
 ) -> list[NoticeVersion]:
-    register.get_service(session=session, service_id=service_id)
-    query = select(NoticeVersion).where(NoticeVersion.service_id == service_id)
-    if not include_drafts:
-        query = query.where(col(NoticeVersion.status).in_(register.PUBLIC_STATUSES))
-    return list(session.exec(query.order_by(col(NoticeVersion.version))).all())
+    return register.list_versions(
+        session=session, service_id=service_id, include_drafts=include_drafts
+    )

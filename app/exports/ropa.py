@@ -1,21 +1,20 @@
 """The ROPA export: the register as one row per processing activity, streamed.
 
-Rows come from the public notice versions in effect on a date (the register as it stood then),
-read in batches of :data:`BATCH_SIZE` activities with Core queries (one per linked table per
-batch, no ORM objects), turned into rows by pure functions and written out batch by batch, so
-memory stays flat however large the register is. Three formats share the same rows:
+Rows are made by :class:`RowBuilder` (pure) from a published version's document and the
+vocabulary terms it was published with, so a version's rows never change; they are made once
+when it is published and kept (:class:`~app.exports.models.RopaRowSet`), and the export copies
+them out, making on the spot any it does not find (of :data:`ROW_FORMAT`). Three formats share
+the same rows:
 
 ``csv``
     RFC 4180 (CRLF, minimal quoting), UTF-8, optionally with a byte-order mark for Excel. The
     header is the identifier columns, then the columns of the ICO "Documentation template for
     controllers" in its order (:data:`ICO_COLUMNS`), then ``Missing required items``.
-    Multi-valued cells are joined with ``"; "``. A cell starting with ``=``, ``+``, ``-``,
-    ``@``, a tab or a carriage return is prefixed with ``'`` so a spreadsheet does not run it
-    as a formula.
+    Multi-valued cells are joined with ``"; "``. A cell a spreadsheet would run as a formula is
+    prefixed with ``'`` (:func:`neutralise`).
 ``json``
-    ``{"at", "filters", "columns", "controllers", "rows", "row_count"}``: the controller block
-    (contact details, DPO, representative) then the same rows as objects keyed by the column
-    keys; multi-valued cells are lists, empty cells ``null`` or ``[]``.
+    ``{"at", "filters", "columns", "controllers", "rows", "row_count"}``: the controller blocks
+    as published, then the rows as objects keyed by the column keys.
 ``jsonld``
     The register as W3C DPV: each activity a ``dpv:Process``; the ``@context`` is the file
     shipped with the project (``app/exports/context/ropa-v1.jsonld``), served at
@@ -24,75 +23,41 @@ memory stays flat however large the register is. Three formats share the same ro
 Decisions where the ICO template and the register do not line up one to one:
 
 - *Controller of a row*: the controller asked for (``controller=``), otherwise the service's
-  first controller; the other controllers of a joint service fill "Name and contact details of
-  joint controller".
+  first controller. "Name and contact details of joint controller" lists the other controllers
+  only where the notice says they are joint controllers.
 - *Business function*: the activity's ``business_function``, else the service's name.
-- *Retention schedule*: each rule as ``P6Y from case closure (adults)`` when it has a duration,
-  else the rule's text as written.
-- *Location of personal data*: the systems the activity names (MOSAIC, Liquid Logic ...).
-- *DPA 2018 Schedule 1 condition*: Art 10 (when cited) and the Schedule 1 conditions.
+- *Retention schedule*: each rule in words (``6 years from case closure (adults)``), its ISO
+  8601 duration beside it, else the rule as written.
+- *Location of personal data*: the systems the activity names.
+- *DPA 2018 Schedule 1 condition*: Art 10 (when cited) and the Schedule 1 conditions;
   *GDPR Article 6 lawful basis* of that section repeats the Art 6 bases when the section
   applies (special category or criminal offence data, or a Schedule 1 condition).
-- Columns the register holds no data for (processor contracts, legitimate interests
-  assessments, consent records, DPIAs, breaches, policy documents) are present and empty.
-- *Missing required items* (:meth:`RowBuilder.missing`): the Art 30(1) / DPA 2018 Sch 1 para 41
-  items the row lacks: purposes; categories of individuals; categories of personal data;
-  categories of recipients; retention period (no rule gives a duration or a criterion: a rule
-  "per corporate schedule" or "unspecified" without a duration does not count); Article 6
-  lawful basis; Article 9 condition (special category data); Schedule 1 condition (an Art 9
-  condition that needs one, or criminal offence data); DPO contact (the row's controller has
-  none); security measures (the notice has no security statement).
+- Columns the register holds no data for (processor contracts, LIAs, consent records, DPIAs,
+  breaches, policy documents) are present and empty.
+- *Missing required items*: the Art 30(1) / DPA 2018 Sch 1 para 41 items the row lacks, the
+  conditions judged by :mod:`app.register.rules` (the rules the checks and the lookup use).
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
-import importlib.metadata
 import io
-import itertools
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from difflib import get_close_matches
-from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import Connection, and_, func, or_, select
+import isodate
 
-from app.errors import FieldError, InvalidQuery
-from app.exports.models import ROW_SETS
-from app.register import vocabulary as _vocabulary
-from app.register.service import version_in_effect_clause
-from app.register.vocabulary import criminal_condition_met, schedule1_shortfall
-from app.sharing import service as _sharing
-from app.sharing.service import (
-    DbRow,
-    VocabIndex,
-    child_rows,
-    load_vocab_index,
-    statute_ref,
-    table,
-)
+from app.register import rules
+from app.register.citations import provision_uri
+from app.register.document import Activity, ControllerDoc, NoticeDocument, RetentionRule
+from app.register.vocabulary import Vocabulary
 
-BATCH_SIZE = 500
-
-
-#: The rows' format: a digest of the code that makes them (this module, the Schedule 1 rules,
-#: the vocabulary index), so rows kept by an earlier release are made again, never served, by
-#: a release that makes them differently. No one has to remember to change a number.
-def _row_format() -> str:
-    digest = hashlib.sha256()
-    try:
-        for source in (__file__, _vocabulary.__file__, _sharing.__file__):
-            digest.update(Path(source or "").read_bytes())
-    except OSError:  # installed without sources: the release's version stands for its code
-        digest.update(importlib.metadata.version("ropa").encode())
-    return digest.hexdigest()[:16]
-
-
-ROW_FORMAT = _row_format()
+#: The format of the rows kept for each published version. Change it (by hand) whenever the
+#: rows change; ``tests/exports/test_ropa.py`` holds golden rows that fail until you do.
+ROW_FORMAT = 3
 CONTEXT_PATH = "/contexts/ropa-v1.jsonld"
 Format = Literal["csv", "json", "jsonld"]
 MEDIA_TYPES: dict[str, str] = {
@@ -100,7 +65,6 @@ MEDIA_TYPES: dict[str, str] = {
     "json": "application/json",
     "jsonld": "application/ld+json",
 }
-EXTENSIONS: dict[str, str] = {"csv": "csv", "json": "json", "jsonld": "jsonld"}
 SEPARATOR = "; "
 Progress = Callable[[int], None]
 
@@ -218,690 +182,272 @@ TRIGGER_WORDS: dict[str, str] = {
 }
 #: Rules that give no period and no criterion by themselves.
 VAGUE_TRIGGERS = frozenset({"corporate_schedule", "unspecified"})
-LEGITIMATE_INTEREST_BASES = frozenset({"art6-1-f", "art6-1-ea"})
+LEGITIMATE_INTEREST_LETTERS = frozenset({"f", "ea"})
+CONDITION_ITEMS = {
+    "special-without-art9": "Article 9 condition",
+    "art9-without-schedule1": "Schedule 1 condition",
+    "schedule1-cannot-support": "Schedule 1 condition",
+    "para36-without-part2": "Schedule 1 condition",
+    "criminal-without-condition": "Schedule 1 condition",
+}
 
 
-# --- what is read from the database ----------------------------------------------------------
+# --- one version's rows (pure) ---------------------------------------------------------------
 
 
-class ControllerRow(NamedTuple):
-    """A controller's details as a row shows them: as published with the version (its frozen
-    blocks), or from the register for a version without them."""
-
-    id: str
-    name: str
-    gss_code: str | None = None
-    register_code: str | None = None
-    address: str | None = None
-    website: str | None = None
-    phone: str | None = None
-    ico_registration_number: str | None = None
-    dpo_name: str | None = None
-    dpo_role: str | None = None
-    dpo_email: str | None = None
-    dpo_phone: str | None = None
-    dpo_address: str | None = None
-    dpo_url: str | None = None
-
-    @classmethod
-    def from_block(cls, block: dict[str, Any]) -> ControllerRow:
-        """From a ``controllers`` item of a version's frozen blocks (a ``ControllerDoc``)."""
-        dpo = block.get("dpo") or {}
-        return cls(
-            id=block["id"],
-            name=block["name"],
-            gss_code=block.get("gss_code"),
-            register_code=block.get("register_code"),
-            address=block.get("address"),
-            website=block.get("website"),
-            phone=block.get("phone"),
-            ico_registration_number=block.get("ico_registration_number"),
-            dpo_name=dpo.get("name"),
-            dpo_role=dpo.get("role"),
-            dpo_email=dpo.get("email"),
-            dpo_phone=dpo.get("phone"),
-            dpo_address=dpo.get("address"),
-            dpo_url=dpo.get("url"),
-        )
-
-    @classmethod
-    def from_db(cls, row: DbRow) -> ControllerRow:
-        return cls(**{name: getattr(row, name) for name in cls._fields})
-
-
-@dataclass(slots=True)
-class VersionInfo:
-    """A notice version in effect, with what its rows share."""
+@dataclass(frozen=True)
+class Placed:
+    """A published version in the export: where its rows belong."""
 
     id: int
     service_id: str
-    service_name: str
     version: int
     effective_from: date | None
-    security: str | None
-    #: The controllers as published (the version's frozen blocks), lead first.
-    controllers: list[str] = field(default_factory=list)
-    controller_rows: dict[str, ControllerRow] = field(default_factory=dict)
-    #: The controller of the version's rows: the one asked for, else the lead.
-    controller: str | None = None
-    rights: list[str] = field(default_factory=list)
-    count: int = 0
-    #: Whether the version's blocks are frozen (published), so its rows never change.
-    frozen: bool = False
-
-    @property
-    def storable(self) -> bool:
-        """Whether the version's rows are the ones kept (frozen, lead controller's rows)."""
-        lead = self.controllers[0] if self.controllers else None
-        return self.frozen and self.controller == lead
+    #: The controller the rows are for: the one asked for, else the service's first.
+    controller: str
 
 
-@dataclass(slots=True)
-class ActivityRecord:
-    """One processing activity with everything a row needs (slugs, resolved when written)."""
-
-    id: int
-    slug: str
-    name: str
-    business_function: str | None
-    consent_dependent: bool
-    transfers: dict[str, Any] | None
-    adm_used: bool | None
-    adm_text: str | None
-    version: VersionInfo
-    purposes: list[str] = field(default_factory=list)
-    subjects: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-    sources: list[tuple[str, str | None]] = field(default_factory=list)
-    recipients: list[tuple[str, str | None]] = field(default_factory=list)
-    bases: list[tuple[str, str | None]] = field(default_factory=list)
-    #: (cited as, statute, provisions as read: a list or its JSON text, kind as cited)
-    statutes: list[tuple[str, str | None, Any, str]] = field(default_factory=list)
-    retention: list[tuple[str, str | None, str, str]] = field(default_factory=list)
-    systems: list[str] = field(default_factory=list)
-
-    @property
-    def public_id(self) -> str:
-        return f"{self.version.service_id}.{self.slug}"
+def duration_words(duration: str) -> str:
+    """An ISO 8601 duration in words: ``P6Y`` → "6 years", ``P1Y6M`` → "1 year 6 months"."""
+    parsed = isodate.parse_duration(duration)
+    parts = []
+    for amount, unit in (
+        (getattr(parsed, "years", 0), "year"),
+        (getattr(parsed, "months", 0), "month"),
+        (getattr(parsed, "days", 0) if not hasattr(parsed, "tdelta") else parsed.tdelta.days, "day"),
+    ):
+        amount = int(amount)
+        if amount:
+            parts.append(f"{amount} {unit}{'s' if amount != 1 else ''}")
+    return " ".join(parts) or duration
 
 
-def _unknown_filter(parameter: str, value: str, known: Sequence[str]) -> InvalidQuery:
-    return InvalidQuery(
-        f"Unknown {parameter} '{value}'",
-        errors=[FieldError(pointer=parameter, detail=f"'{value}' is not a known {parameter}")],
-        suggestions=get_close_matches(value, list(known), n=5, cutoff=0.5),
+def retention_label(rule: RetentionRule) -> str:
+    """A rule in words with its ISO 8601 duration, e.g. ``6 years (P6Y) from case closure
+    (adults)``; the rule as written when it gives no duration."""
+    if not rule.duration:
+        return rule.text
+    words = TRIGGER_WORDS.get(rule.trigger, "")
+    label = f"{duration_words(rule.duration)} ({rule.duration}) {words}".rstrip()
+    for alt in rule.alternatives:
+        if alt.duration:
+            label += f" or {duration_words(alt.duration)} ({alt.duration}) {TRIGGER_WORDS.get(alt.trigger, '')}".rstrip()
+    if rule.whichever:
+        label += f", whichever is {rule.whichever}"
+    return f"{label} ({rule.applies_to})" if rule.applies_to != "all" else label
+
+
+def _contact(c: ControllerDoc) -> str:
+    """A joint controller's name and contact details, on one line."""
+    dpo = c.dpo
+    parts = []
+    if dpo and dpo.email:
+        parts.append(f"DPO {dpo.email}")
+    phone = (dpo.phone if dpo else None) or c.phone
+    if phone:
+        parts.append(phone)
+    if c.address:
+        parts.append(" ".join(c.address.split()))
+    return f"{c.name} ({', '.join(parts)})" if parts else c.name
+
+
+def has_dpo_contact(c: ControllerDoc | None) -> bool:
+    return c is not None and c.dpo is not None and any(
+        (c.dpo.email, c.dpo.phone, c.dpo.address, c.dpo.url)
     )
 
 
-def _groups(versions: Sequence[VersionInfo], size: int) -> Iterator[list[VersionInfo]]:
-    """Consecutive versions holding about ``size`` activities together (a larger one alone),
-    and never more than ``size`` versions (versions without activities count too)."""
-    group: list[VersionInfo] = []
-    count = 0
-    for v in versions:
-        if group and (count + v.count > size or len(group) >= size):
-            yield group
-            group, count = [], 0
-        group.append(v)
-        count += v.count
-    if group:
-        yield group
-
-
-def row_fingerprint(vocab: VocabIndex) -> str:
-    """What a version's kept rows were made from besides the version: the vocabularies' terms
-    and the code that makes rows (:data:`ROW_FORMAT`). Kept rows with another fingerprint are
-    not used."""
-    return hashlib.sha256(f"ropa-rows:{ROW_FORMAT}:{vocab.fingerprint}".encode()).hexdigest()
-
-
-class RopaExport:
-    """The register in effect on ``at`` (optionally one controller's or one service's).
-
-    Construction validates the filters (422 naming the parameter) and reads the versions in
-    effect, which are few (one per service); :meth:`pieces` and :meth:`batches` then read the
-    rows. ``version_ids`` selects versions by id instead of by date (to make their rows).
-    A version's controllers and service name are those it was published with (its frozen
-    blocks), so the register "as it stood on" a date shows the details published then.
-    """
-
-    def __init__(
-        self,
-        *,
-        conn: Connection,
-        vocab: VocabIndex,
-        at: date,
-        controller: str | None = None,
-        service: str | None = None,
-        version_ids: Sequence[int] | None = None,
-    ) -> None:
-        self.vocab = vocab
-        self.at = at
-        self.controller = controller
-        self.service = service
-        self.fingerprint = row_fingerprint(vocab)
-        ctl, svc, sc = table("controller"), table("service"), table("service_controller")
-        self.controllers: dict[str, ControllerRow] = {
-            r.id: ControllerRow.from_db(r) for r in conn.execute(select(ctl).order_by(ctl.c.id))
-        }
-        if controller is not None and controller not in self.controllers:
-            raise _unknown_filter("controller", controller, list(self.controllers))
-        if (
-            service is not None
-            and conn.execute(select(svc.c.id).where(svc.c.id == service)).first() is None
-        ):
-            known = [r[0] for r in conn.execute(select(svc.c.id))]
-            raise _unknown_filter("service", service, known)
-
-        nv = table("notice_version")
-        chosen = select(nv.c.id)
-        if version_ids is not None:
-            chosen = chosen.where(nv.c.id.in_(list(version_ids)))
-        else:
-            chosen = chosen.where(version_in_effect_clause(at))
-        if service is not None:
-            chosen = chosen.where(nv.c.service_id == service)
-        ids = chosen.scalar_subquery()
-        versions: dict[int, VersionInfo] = {}
-        for r in conn.execute(
-            select(
-                nv.c.id,
-                nv.c.service_id,
-                svc.c.name,
-                nv.c.version,
-                nv.c.effective_from,
-                nv.c.security,
-                nv.c.published_blocks,
-            )
-            .join_from(nv, svc, svc.c.id == nv.c.service_id)
-            .where(nv.c.id.in_(ids))
-        ):
-            blocks = r.published_blocks
-            if isinstance(blocks, str):
-                blocks = json.loads(blocks)
-            v = VersionInfo(
-                id=r.id,
-                service_id=r.service_id,
-                service_name=blocks["service"]["name"] if blocks else r.name,
-                version=r.version,
-                effective_from=r.effective_from,
-                security=r.security,
-                frozen=blocks is not None,
-            )
-            if blocks:
-                v.controller_rows = {
-                    c["id"]: ControllerRow.from_block(c) for c in blocks["controllers"]
-                }
-                v.controllers = list(blocks["service"]["controllers"])
-            versions[r.id] = v
-        live = [v for v in versions.values() if not v.frozen]
-        if live:
-            by_service = {v.service_id: v for v in live}
-            for service_id, controller_id in conn.execute(
-                select(sc.c.service_id, sc.c.controller_id)
-                .where(sc.c.service_id.in_(list(by_service)))
-                .order_by(sc.c.service_id, sc.c.position)
-            ):
-                found = by_service[service_id]
-                found.controllers.append(controller_id)
-                if controller_id in self.controllers:
-                    found.controller_rows[controller_id] = self.controllers[controller_id]
-        if controller is not None:
-            versions = {i: v for i, v in versions.items() if controller in v.controllers}
-        for v in versions.values():
-            lead = v.controllers[0] if v.controllers else None
-            v.controller = controller if controller in v.controllers else lead
-        nr, act = table("notice_right"), table("activity")
-        for version_id, right in conn.execute(
-            select(nr.c.notice_version_id, nr.c.right)
-            .where(nr.c.notice_version_id.in_(ids))
-            .order_by(nr.c.notice_version_id, nr.c.position)
-        ):
-            if version_id in versions:
-                versions[version_id].rights.append(right)
-        for version_id, count in conn.execute(
-            select(act.c.notice_version_id, func.count())
-            .where(act.c.notice_version_id.in_(ids))
-            .group_by(act.c.notice_version_id)
-        ):
-            if version_id in versions:
-                versions[version_id].count = count
-        self.versions: list[VersionInfo] = sorted(
-            versions.values(), key=lambda v: (v.controller or "", v.service_id, v.version)
-        )
-        self.total = sum(v.count for v in self.versions)
-        self._by_version = {v.id: v for v in self.versions}
-        self.rows = RowBuilder(vocab)
-
-    def involved_controllers(self) -> list[ControllerRow]:
-        """The controllers of the exported versions, as published, by id (the first version
-        in export order that names a controller gives its details)."""
-        found: dict[str, ControllerRow] = {}
-        for v in self.versions:
-            for c in v.controllers:
-                row = v.controller_rows.get(c)
-                if row is not None:
-                    found.setdefault(c, row)
-        return [found[c] for c in sorted(found)]
-
-    # -- reading -------------------------------------------------------------------------------
-
-    def filename(self, fmt: str) -> str:
-        scope = self.controller or self.service or "all"
-        return f"ropa-{scope}-{self.at.isoformat()}.{EXTENSIONS[fmt]}"
-
-    def batches(
-        self,
-        conn: Connection,
-        size: int = BATCH_SIZE,
-        versions: Sequence[VersionInfo] | None = None,
-    ) -> Iterator[list[ActivityRecord]]:
-        """The activities (of ``versions``, default all), in export order, ``size`` at a time."""
-        act = table("activity")
-        columns = (
-            act.c.id,
-            act.c.notice_version_id,
-            act.c.slug,
-            act.c.name,
-            act.c.business_function,
-            act.c.consent_dependent,
-            act.c.transfers,
-            act.c.adm_used,
-            act.c.adm_text,
-            act.c.position,
-        )
-        pending: list[VersionInfo] = []
-        pending_count = 0
-
-        def flush() -> Iterator[list[ActivityRecord]]:
-            order = {v.id: i for i, v in enumerate(pending)}
-            rows = sorted(
-                conn.execute(
-                    select(*columns).where(act.c.notice_version_id.in_(list(order)))
-                ).all(),
-                key=lambda r: (order[r.notice_version_id], r.position, r.id),
-            )
-            if rows:
-                yield self._records(conn, rows)
-
-        for version in self.versions if versions is None else versions:
-            if version.count == 0:
-                continue
-            if version.count > size:
-                if pending:
-                    yield from flush()
-                    pending, pending_count = [], 0
-                last: tuple[int, int] | None = None
-                while True:
-                    query = select(*columns).where(act.c.notice_version_id == version.id)
-                    if last is not None:
-                        query = query.where(
-                            or_(
-                                act.c.position > last[0],
-                                and_(act.c.position == last[0], act.c.id > last[1]),
-                            )
-                        )
-                    rows = conn.execute(query.order_by(act.c.position, act.c.id).limit(size)).all()
-                    if not rows:
-                        break
-                    yield self._records(conn, rows)
-                    last = (rows[-1].position, rows[-1].id)
-                continue
-            if pending and pending_count + version.count > size:
-                yield from flush()
-                pending, pending_count = [], 0
-            pending.append(version)
-            pending_count += version.count
-        if pending:
-            yield from flush()
-
-    def pieces(
-        self, conn: Connection, fmt: Literal["csv", "json"], size: int = BATCH_SIZE
-    ) -> Iterator[tuple[str, int]]:
-        """The rows as text (CSV lines, or JSON objects joined by commas) and their number,
-        about ``size`` rows at a time, in export order.
-
-        A version's rows are copied from its row set (:class:`~app.exports.models.RopaRowSet`)
-        when it has one made from the current vocabularies and row format, and made here
-        otherwise; both give the same text.
-        """
-        rs = ROW_SETS
-        column = rs.c.csv_rows if fmt == "csv" else rs.c.json_rows
-        glue = "" if fmt == "csv" else ","
-        for group in _groups(self.versions, size):
-            keep = [v.id for v in group if v.storable]
-            stored: dict[int, str] = {}
-            if keep:
-                stored = {
-                    vid: text
-                    for vid, text in conn.execute(
-                        select(rs.c.notice_version_id, column).where(
-                            rs.c.notice_version_id.in_(keep), rs.c.fingerprint == self.fingerprint
-                        )
-                    )
-                }
-            made: dict[int, list[ActivityRecord]] = {}
-            missing = [v for v in group if v.id not in stored]
-            for batch in self.batches(conn, size, missing) if missing else ():
-                for record in batch:
-                    made.setdefault(record.version.id, []).append(record)
-            parts = [
-                text
-                for v in group
-                if (text := stored.get(v.id) or self.rows_text(made.get(v.id, []), fmt))
-            ]
-            if parts:
-                yield glue.join(parts), sum(v.count for v in group)
-
-    def rows_text(self, records: Sequence[ActivityRecord], fmt: Literal["csv", "json"]) -> str:
-        """The rows of these records as CSV lines or as JSON objects joined by commas."""
-        if fmt == "json":
-            return ",".join(_dumps(self.rows.row(r)) for r in records)
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\r\n").writerows(
-            csv_cells(self.rows.row(r)) for r in records
-        )
-        return buffer.getvalue()
-
-    def row_sets(self, conn: Connection) -> Iterator[tuple[VersionInfo, str, str]]:
-        """Each version's rows as (version, CSV lines, JSON objects), to be kept."""
-        records = (r for batch in self.batches(conn) for r in batch)
-        for version, group in itertools.groupby(records, key=lambda r: r.version):
-            mine = list(group)
-            yield version, self.rows_text(mine, "csv"), self.rows_text(mine, "json")
-
-    def _records(self, conn: Connection, rows: Sequence[DbRow]) -> list[ActivityRecord]:
-        """Activity rows with their linked rows: one query per linked table for the batch."""
-        by_version = self._by_version
-        records: dict[int, ActivityRecord] = {}
-        for aid, vid, slug, name, function, consent, transfers, adm_used, adm_text, _ in rows:
-            records[aid] = ActivityRecord(
-                aid,
-                slug,
-                name,
-                function,
-                bool(consent),
-                transfers,
-                adm_used,
-                adm_text,
-                by_version[vid],
-            )
-        ids = list(records)
-
-        def fetch(name: str, *cols: str) -> Sequence[Sequence[Any]]:
-            return child_rows(conn, name, "activity_id", cols, ids)
-
-        for aid, text in fetch("activity_purpose", "text"):
-            records[aid].purposes.append(text)
-        for aid, subject in fetch("activity_data_subject", "subject"):
-            records[aid].subjects.append(subject)
-        for aid, category in fetch("activity_data_category", "category"):
-            records[aid].categories.append(category)
-        for aid, role, party, condition in fetch("party_link", "role", "party", "condition"):
-            record = records[aid]
-            (record.sources if role == "source" else record.recipients).append((party, condition))
-        for aid, basis, as_written in fetch("activity_basis", "basis", "as_written"):
-            records[aid].bases.append((basis, as_written))
-        for aid, cited_as, statute, provisions, kind in fetch(
-            "statute_citation", "cited_as", "statute", "provisions", "kind_as_cited"
-        ):
-            # ``provisions`` stays as read (JSON text on SQLite): only JSON-LD needs it.
-            records[aid].statutes.append((cited_as, statute, provisions, kind))
-        for aid, trigger, duration, applies_to, text in fetch(
-            "retention_rule", "trigger", "duration", "applies_to", "text"
-        ):
-            records[aid].retention.append((trigger, duration, applies_to, text))
-        for aid, system in fetch("activity_system", "name"):
-            records[aid].systems.append(system)
-        return list(records.values())
-
-
-# --- rows (pure) -----------------------------------------------------------------------------
-
-
-def retention_label(trigger: str, duration: str | None, applies_to: str, text: str) -> str:
-    """``P6Y from case closure (adults)``, or the rule as written when it has no duration."""
-    if not duration:
-        return text
-    words = TRIGGER_WORDS.get(trigger, "")
-    label = f"{duration} {words}".rstrip()
-    return f"{label} ({applies_to})" if applies_to != "all" else label
-
-
-def _contact(row: ControllerRow) -> str:
-    """A joint controller's name and contact details, on one line."""
-    parts = []
-    if row.dpo_email:
-        parts.append(f"DPO {row.dpo_email}")
-    phone = row.dpo_phone or row.phone
-    if phone:
-        parts.append(phone)
-    if row.address:
-        parts.append(" ".join(row.address.split()))
-    return f"{row.name} ({', '.join(parts)})" if parts else row.name
-
-
-def has_dpo_contact(row: ControllerRow | None) -> bool:
-    return row is not None and any((row.dpo_email, row.dpo_phone, row.dpo_address, row.dpo_url))
-
-
-@dataclass(slots=True)
-class _VersionCells:
-    """What every row of a version shares, worked out once."""
-
-    controller: ControllerRow | None
-    joint: list[str]
-    rights: list[str]
-    dpo_missing: bool
-    security: str | None
-
-
 class RowBuilder:
-    """Turns activity records into ROPA rows (pure: vocabularies and controllers in memory).
+    """Turns one version's activities into ROPA rows, with the terms it was published with."""
 
-    Vocabulary look-ups are flattened into plain dictionaries and what a version's rows share
-    is computed once per version, so a row costs a few dictionary look-ups per cell.
-    """
+    def __init__(self, placed: Placed, document: NoticeDocument, vocabulary: Vocabulary) -> None:
+        self.placed = placed
+        self.document = document
+        self.vocabulary = vocabulary
+        controllers = {c.id: c for c in document.controllers}
+        self.controller = controllers.get(placed.controller)
+        joint = document.service.controller_relationship == "joint"
+        self.joint = [_contact(c) for c in document.controllers if c.id != placed.controller] if joint else []
+        self.rights = [RIGHT_LABELS.get(r.right, r.right) for r in document.notice.rights]
 
-    def __init__(self, vocab: VocabIndex) -> None:
-        self.vocab = vocab
-        self.category_name = {s: t.name for s, t in vocab.categories.items()}
-        self.category_kind = {s: t.kind for s, t in vocab.categories.items()}
-        self.subject_name = {s: t.name for s, t in vocab.subjects.items()}
-        self.party_name = {s: t.name for s, t in vocab.parties.items()}
-        self.article = {s: t.article for s, t in vocab.bases.items()}
-        self.basis_label = {s: f"{t.code} {t.name}" for s, t in vocab.bases.items()}
-        self._versions: dict[int, _VersionCells] = {}
-
-    def _version(self, v: VersionInfo) -> _VersionCells:
-        cells = self._versions.get(v.id)
-        if cells is None:
-            controller = v.controller_rows.get(v.controller) if v.controller else None
-            cells = _VersionCells(
-                controller=controller,
-                joint=[
-                    _contact(v.controller_rows[c])
-                    for c in v.controllers
-                    if c != v.controller and c in v.controller_rows
-                ],
-                rights=[RIGHT_LABELS.get(r, r) for r in v.rights],
-                dpo_missing=not has_dpo_contact(controller),
-                security=v.security,
-            )
-            self._versions[v.id] = cells
-        return cells
+    def _name(self, vocab: str, slug: str) -> str:
+        return self.vocabulary.name(vocab, slug)
 
     def _party(self, slug: str, condition: str | None) -> str:
-        name = self.party_name.get(slug, slug)
+        name = self._name("parties", slug)
         return f"{name} ({condition})" if condition else name
 
-    def _facts(
-        self, record: ActivityRecord
-    ) -> tuple[dict[str, list[tuple[str, str | None]]], set[str]]:
-        """The record's bases by article (6, 9, 10, sch1) and the kinds of its data."""
-        article = self.article
-        by_article: dict[str, list[tuple[str, str | None]]] = {
-            "6": [],
-            "9": [],
-            "10": [],
-            "sch1": [],
-        }
-        for slug, as_written in record.bases:
-            by_article[article.get(slug, "6")].append((slug, as_written))
-        kind = self.category_kind
-        return by_article, {kind.get(c, "personal") for c in record.categories}
+    def _label(self, slug: str) -> str:
+        term = self.vocabulary.basis(slug)
+        return f"{term.code} {term.name}" if term else slug
 
-    def missing(
-        self,
-        record: ActivityRecord,
-        facts: tuple[dict[str, list[tuple[str, str | None]]], set[str]] | None = None,
-    ) -> list[str]:
-        """The required items (Art 30(1), DPA 2018 Sch 1 para 41) the record does not give."""
-        by_article, kinds = facts or self._facts(record)
-        art9 = by_article["9"]
+    def missing(self, activity: Activity) -> list[str]:
+        """The required items (Art 30(1), DPA 2018 Sch 1 para 41) the activity does not give."""
+        v = self.vocabulary
+        articles = [v.basis(b.basis).article if v.basis(b.basis) else "6" for b in activity.lawful_bases]  # type: ignore[union-attr]
         missing = []
-        if not record.purposes:
+        if not activity.purposes:
             missing.append("purposes")
-        if not record.subjects:
+        if not activity.data_subjects:
             missing.append("categories of individuals")
-        if not record.categories:
+        if not activity.data_categories:
             missing.append("categories of personal data")
-        if not record.recipients:
+        if not activity.recipients:
             missing.append("categories of recipients")
-        if not any(d or t not in VAGUE_TRIGGERS for t, d, _, _ in record.retention):
+        if not any(r.duration or r.trigger not in VAGUE_TRIGGERS for r in activity.retention):
             missing.append("retention period")
-        if not by_article["6"]:
+        if "6" not in articles:
             missing.append("Article 6 lawful basis")
-        if "special_category" in kinds and not art9:
-            missing.append("Article 9 condition")
-        terms = [
-            self.vocab.bases[s] for s, _ in (*art9, *by_article["sch1"]) if s in self.vocab.bases
-        ]
-        if schedule1_shortfall(terms) or (
-            "criminal_offence" in kinds and not criminal_condition_met(terms)
-        ):
-            missing.append("Schedule 1 condition")
-        if self._version(record.version).dpo_missing:
+        for breach in rules.condition_breaches(activity, v):
+            item = CONDITION_ITEMS[breach.rule]
+            if item not in missing:
+                missing.append(item)
+        if not has_dpo_contact(self.controller):
             missing.append("DPO contact")
-        if not record.version.security:
+        if not self.document.notice.security:
             missing.append("security measures")
         return missing
 
-    def row(self, record: ActivityRecord) -> dict[str, Any]:
+    def row(self, activity: Activity) -> dict[str, Any]:
         """One ROPA row, keyed by column key, in column order; lists for multi-valued cells."""
-        v = record.version
-        shared = self._version(v)
-        controller = shared.controller
-        label = self.basis_label
-        facts = self._facts(record)
-        by_article, kinds = facts
-        art6 = [label.get(s, s) for s, _ in by_article["6"]]
-        section_applies = bool(
-            "special_category" in kinds or "criminal_offence" in kinds or by_article["sch1"]
-        )
-        transfers = record.transfers or {}
-        occurs = transfers.get("occurs")
-        if occurs == "no":
+        v, placed, controller = self.vocabulary, self.placed, self.controller
+        by_article: dict[str, list[str]] = {"6": [], "9": [], "10": [], "sch1": []}
+        letters: list[tuple[str, str | None, str]] = []
+        for b in activity.lawful_bases:
+            term = v.basis(b.basis)
+            by_article[term.article if term else "6"].append(b.basis)
+            if term is not None and (letter := rules.art6_letter(term)):
+                letters.append((letter, b.as_written, b.basis))
+        kinds = {v.category_kind(c) for c in rules.categories(activity)}
+        art6 = [self._label(s) for s in by_article["6"]]
+        section = bool(kinds & {"special_category", "criminal_offence"} or by_article["sch1"])
+        transfers = activity.transfers
+        if transfers is None:
+            destinations: list[str] = []
+        elif transfers.occurs == "no":
             destinations = ["None"]
         else:
-            destinations = list(transfers.get("destinations") or [])
-            if occurs and not destinations and transfers.get("text"):
-                destinations = [transfers["text"]]
-        if record.adm_used is None:
-            adm = None
-        else:
-            adm = ("Yes" if record.adm_used else "No") + (
-                f": {record.adm_text}" if record.adm_text else ""
-            )
-        names = self.category_name
-        party = self._party
+            destinations = list(transfers.destinations) or ([transfers.text] if transfers.text else [])
+        adm = activity.automated_decision_making
         return {
             "controller_gss_code": controller.gss_code if controller else None,
             "controller_name": controller.name if controller else None,
-            "service_id": v.service_id,
-            "activity_id": record.public_id,
-            "activity_name": record.name,
-            "notice_version": v.version,
-            "effective_from": v.effective_from.isoformat() if v.effective_from else None,
-            "business_function": record.business_function or v.service_name,
-            "purposes": record.purposes,
-            "joint_controllers": shared.joint,
-            "data_subjects": [self.subject_name.get(s, s) for s in record.subjects],
-            "data_categories": list(dict.fromkeys([names.get(c, c) for c in record.categories])),
-            "recipients": list(dict.fromkeys([party(p, c) for p, c in record.recipients])),
+            "service_id": placed.service_id,
+            "activity_id": f"{placed.service_id}.{activity.id}",
+            "activity_name": activity.name,
+            "notice_version": placed.version,
+            "effective_from": placed.effective_from.isoformat() if placed.effective_from else None,
+            "business_function": activity.business_function or self.document.service.name,
+            "purposes": activity.purposes,
+            "joint_controllers": self.joint,
+            "data_subjects": [
+                s.as_written or self._name("data_subjects", s.subject) for s in activity.data_subjects
+            ],
+            "data_categories": list(
+                dict.fromkeys(self._name("data_categories", c.category) for c in activity.data_categories)
+            ),
+            "recipients": list(dict.fromkeys(self._party(r.party, r.condition) for r in activity.recipients)),
             "processor_contract": None,
             "transfer_destinations": destinations,
-            "transfer_safeguards": transfers.get("safeguards"),
-            "retention": [retention_label(*rule) for rule in record.retention],
-            "security_measures": shared.security,
+            "transfer_safeguards": transfers.safeguards if transfers else None,
+            "retention": [retention_label(r) for r in activity.retention],
+            "security_measures": self.document.notice.security,
             "art6_basis": art6,
-            "art9_condition": [label.get(s, s) for s, _ in by_article["9"]],
+            "art9_condition": [self._label(s) for s in by_article["9"]],
             "legitimate_interests": [
-                aw or label.get(s, s) for s, aw in by_article["6"] if s in LEGITIMATE_INTEREST_BASES
+                aw or self._label(s) for letter, aw, s in letters if letter in LEGITIMATE_INTEREST_LETTERS
             ],
             "lia_link": None,
-            "rights": shared.rights,
-            "automated_decision_making": adm,
-            "sources": list(dict.fromkeys([party(p, c) for p, c in record.sources])),
+            "rights": self.rights,
+            "automated_decision_making": None
+            if adm is None
+            else ("Yes" if adm.used else "No") + (f": {adm.text}" if adm.text else ""),
+            "sources": list(dict.fromkeys(self._party(s.party, s.condition) for s in activity.sources)),
             "consent_record_link": None,
-            "data_location": record.systems,
+            "data_location": activity.systems,
             "dpia_required": None,
             "dpia_progress": None,
             "dpia_link": None,
             "breach_occurred": None,
             "breach_link": None,
-            "schedule1_condition": [
-                label.get(s, s) for s, _ in by_article["10"] + by_article["sch1"]
-            ],
-            "schedule1_art6_basis": art6 if section_applies else [],
+            "schedule1_condition": [self._label(s) for s in by_article["10"] + by_article["sch1"]],
+            "schedule1_art6_basis": art6 if section else [],
             "retention_policy_link": None,
             "retained_per_policy": None,
             "policy_deviation_reasons": None,
-            "missing_required_items": self.missing(record, facts),
+            "missing_required_items": self.missing(activity),
         }
 
+    def rows(self) -> list[dict[str, Any]]:
+        return [self.row(a) for a in self.document.activities]
 
-_FORMULA_STARTS = frozenset("=+-@\t\r")
+
+# --- text ------------------------------------------------------------------------------------
+
+#: What a spreadsheet may take as the start of a formula, once blanks and invisible characters
+#: are skipped: = + - @ (and their full-width forms), tab, carriage return.
+_FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+_SKIPPED = frozenset(" \u00a0\u200b\u200c\u200d\u2060\ufeff")
 _MULTI = tuple(c.multi for c in COLUMNS)
 
 
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula (OWASP CSV injection), prefixed with ``'``
+    so it shows as text; leading blanks and zero-width characters do not hide one."""
+    stripped = cell.lstrip("".join(_SKIPPED))
+    return "'" + cell if stripped[:1] in _FORMULA_STARTS else cell
+
+
 def csv_cells(row: dict[str, Any]) -> list[str]:
-    """A row's cells: lists joined with ``"; "``, empty for nothing, and a cell a spreadsheet
-    would run as a formula (OWASP CSV injection) prefixed with ``'`` so it shows as text."""
-    starts, join = _FORMULA_STARTS, SEPARATOR.join
+    """A row's cells: lists joined with ``"; "``, empty for nothing, formulas neutralised."""
+    join = SEPARATOR.join
     return [
-        ""
-        if value is None
-        else ("'" + cell if (cell := join(value) if multi else str(value))[:1] in starts else cell)
+        "" if value is None else neutralise(join(value) if multi else str(value))
         for multi, value in zip(_MULTI, row.values(), strict=True)
     ]
 
 
-def controller_block(row: ControllerRow) -> dict[str, Any]:
-    """The controller's contact block (the top of the ICO template)."""
-    dpo = {
-        "name": row.dpo_name,
-        "role": row.dpo_role,
-        "email": row.dpo_email,
-        "telephone": row.dpo_phone,
-        "address": row.dpo_address,
-        "url": row.dpo_url,
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def csv_text(rows: Sequence[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(csv_cells(r) for r in rows)
+    return buffer.getvalue()
+
+
+def json_text(rows: Sequence[dict[str, Any]]) -> str:
+    return ",".join(_dumps(r) for r in rows)
+
+
+def controller_block(c: ControllerDoc) -> dict[str, Any]:
+    """A controller's contact block (the top of the ICO template), as a notice gives it."""
+    dpo = c.dpo
+    dpo_block = {
+        "name": dpo.name if dpo else None,
+        "role": dpo.role if dpo else None,
+        "email": dpo.email if dpo else None,
+        "telephone": dpo.phone if dpo else None,
+        "address": dpo.address if dpo else None,
+        "url": dpo.url if dpo else None,
     }
     return {
-        "id": row.id,
-        "name": row.name,
-        "gss_code": row.gss_code,
-        "register_code": row.register_code,
-        "address": row.address,
-        "telephone": row.phone,
-        "website": row.website,
-        "ico_registration_number": row.ico_registration_number,
-        "dpo": dpo if any(dpo.values()) else None,
+        "id": c.id,
+        "name": c.name,
+        "gss_code": c.gss_code,
+        "register_code": c.register_code,
+        "address": c.address,
+        "telephone": c.phone,
+        "email": c.email,
+        "website": c.website,
+        "ico_registration_number": c.ico_registration_number,
+        "dpo": dpo_block if any(dpo_block.values()) else None,
         "representative": None,
     }
 
 
-# --- JSON-LD (W3C DPV) -----------------------------------------------------------------------
+# --- JSON-LD (W3C DPV 2.3) -------------------------------------------------------------------
 
 RIGHT_TERMS: dict[str, str] = {
     "be_informed": "eu-gdpr:A13",
@@ -918,11 +464,11 @@ RIGHT_TERMS: dict[str, str] = {
 APPLICABLE_LAW = [{"@id": "legal-gb:law-GDPR"}, {"@id": "legal-gb:law-DPA"}]
 
 
-def basis_term(vocab: VocabIndex, slug: str) -> str:
+def basis_term(vocabulary: Vocabulary, slug: str) -> str:
     """The DPV term of a lawful basis; a ``ropa:`` term where DPV has none."""
-    term = vocab.bases.get(slug)
+    term = vocabulary.basis(slug)
     if term is None:
-        return f"ropa:LawfulBasis/{slug}"
+        return f"ropa:LawfulBasis-{slug}"
     if term.dpv:
         return term.dpv
     if term.article == "10":
@@ -930,240 +476,153 @@ def basis_term(vocab: VocabIndex, slug: str) -> str:
     if term.article == "sch1" and term.schedule1_paragraph:
         return f"ropa:DPA2018-Sch1-Para{term.schedule1_paragraph}"
     if slug.startswith("art6-"):
-        return "ropa:A" + slug.removeprefix("art")  # art6-1-ea -> ropa:A6-1-ea
-    return f"ropa:LawfulBasis/{slug}"
+        return "ropa:A" + slug.removeprefix("art")
+    return f"ropa:LawfulBasis-{slug}"
 
 
 def _compact(node: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in node.items() if v not in (None, [], "")}
 
 
-def _party_node(vocab: VocabIndex, slug: str, condition: str | None, kind: str) -> dict[str, Any]:
-    term = vocab.parties.get(slug)
-    types = [kind]
-    if term is not None and term.dpv and term.dpv != kind:
-        types.append(term.dpv)
-    return _compact(
-        {
-            "@type": types,
-            "dct:identifier": slug,
-            "dpv:hasName": vocab.party_name(slug),
-            "ropa:condition": condition,
-        }
-    )
-
-
-def _source_kind(vocab: VocabIndex, slug: str) -> str:
-    if slug == "data-subject":
-        return "dpv:DataSubjectDataSource"
-    if "council-services" in vocab.party_chain(slug):
-        return "dpv:DataControllerDataSource"
-    return "dpv:ThirdPartyDataSource"
-
-
-def controller_node(base: str, row: ControllerRow) -> dict[str, Any]:
-    dpo = _compact(
-        {
-            "@type": "dpv:DataProtectionOfficer",
-            "dpv:hasName": row.dpo_name or row.dpo_role,
-            "dpv:hasContact": [c for c in (row.dpo_email, row.dpo_phone, row.dpo_url) if c],
-            "dpv:hasAddress": row.dpo_address,
-        }
-    )
-    return _compact(
-        {
-            "@id": f"{base}/v1/controllers/{row.id}",
-            "@type": "dpv:DataController",
-            "dpv:hasName": row.name,
-            "dpv:hasIdentifier": [i for i in (row.gss_code, row.ico_registration_number) if i],
-            "dpv:hasAddress": row.address,
-            "dpv:hasContact": [c for c in (row.phone, row.website) if c],
-            "dpv:hasDataProtectionOfficer": dpo if len(dpo) > 1 else None,
-        }
-    )
-
-
-def process_node(record: ActivityRecord, builder: RowBuilder, base: str) -> dict[str, Any]:
-    """One activity as a ``dpv:Process``."""
-    v = record.version
-    vocab = builder.vocab
-    subjects = [
-        (st.dpv if (st := vocab.subjects.get(s)) and st.dpv else f"ropa:DataSubject/{s}")
-        for s in record.subjects
-    ]
-    data = [
-        (ct.dpv if (ct := vocab.categories.get(c)) and ct.dpv else f"ropa:DataCategory/{c}")
-        for c in record.categories
-    ]
-    references: list[str] = []
-    for cited_as, statute, provisions, kind in record.statutes:
-        if isinstance(provisions, str):
-            provisions = json.loads(provisions)
-        ref = statute_ref(vocab, cited_as, statute, provisions or [], kind)
-        references += [p.uri for p in ref.provisions if p.uri] or ([ref.uri] if ref.uri else [])
-    storage = []
-    for trigger, duration, applies_to, text in record.retention:
-        period: dict[str, Any] = {
-            "@type": "dpv:TemporalDuration" if duration else "dpv:IndeterminateDuration",
-            "ropa:trigger": trigger,
-            "ropa:appliesTo": applies_to,
-            "dct:description": text,
-        }
-        if duration:
-            period["rdf:value"] = {"@value": duration, "@type": "xsd:duration"}
-        storage.append({"@type": "dpv:StorageDuration", "dpv:hasDuration": period})
-    return _compact(
-        {
-            "@id": f"{base}/v1/activities/{record.public_id}",
-            "@type": "dpv:Process",
-            "dct:identifier": record.public_id,
-            "dct:title": record.name,
-            "dct:isPartOf": {
-                "@id": f"{base}/v1/services/{v.service_id}/notice?version={v.version}"
-            },
-            "ropa:noticeVersion": v.version,
-            "ropa:effectiveFrom": v.effective_from.isoformat() if v.effective_from else None,
-            "ropa:businessFunction": record.business_function,
-            "dpv:hasDataController": [{"@id": f"{base}/v1/controllers/{c}"} for c in v.controllers],
-            "dpv:hasPurpose": [
-                {"@type": "dpv:Purpose", "dct:description": p} for p in record.purposes
-            ],
-            "dpv:hasDataSubject": [{"@id": s} for s in dict.fromkeys(subjects)],
-            "dpv:hasPersonalData": [{"@id": d} for d in dict.fromkeys(data)],
-            "dpv:hasLegalBasis": [
-                {"@id": t} for t in dict.fromkeys(basis_term(vocab, s) for s, _ in record.bases)
-            ],
-            "dpv:hasRecipient": [
-                _party_node(vocab, p, cond, "dpv:Recipient") for p, cond in record.recipients
-            ],
-            "dpv:hasDataSource": [
-                _party_node(vocab, p, cond, _source_kind(vocab, p)) for p, cond in record.sources
-            ],
-            "dpv:hasStorageCondition": storage,
-            "dpv:hasApplicableLaw": APPLICABLE_LAW,
-            "dct:references": [{"@id": u} for u in dict.fromkeys(references)],
-            "dpv:hasRight": [
-                {"@id": RIGHT_TERMS[r]} for r in dict.fromkeys(v.rights) if r in RIGHT_TERMS
-            ],
-            "dpv:hasTechnicalOrganisationalMeasure": (
-                {"@type": "dpv:TechnicalOrganisationalMeasure", "dct:description": v.security}
-                if v.security
-                else None
-            ),
-            "ropa:consentDependent": record.consent_dependent,
-            "ropa:systems": list(record.systems),
-            "ropa:missingRequiredItems": builder.missing(record),
-        }
-    )
-
-
-# --- writers ---------------------------------------------------------------------------------
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def csv_chunks(
-    export: RopaExport,
-    conn: Connection,
-    *,
-    bom: bool = False,
-    progress: Progress | None = None,
-) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(HEADER)
-    yield (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
-    for text, count in export.pieces(conn, "csv"):
-        yield text.encode("utf-8")
-        if progress:
-            progress(count)
-
-
-def json_chunks(
-    export: RopaExport,
-    conn: Connection,
-    *,
-    progress: Progress | None = None,
-) -> Iterator[bytes]:
-    head = {
-        "at": export.at.isoformat(),
-        "filters": {"controller": export.controller, "service": export.service},
-        "columns": [{"key": c.key, "label": c.label, "ico_column": c.ico} for c in COLUMNS],
-        "controllers": [controller_block(c) for c in export.involved_controllers()],
-    }
-    yield (_dumps(head)[:-1] + ',"rows":[').encode("utf-8")
-    total = 0
-    for text, count in export.pieces(conn, "json"):
-        yield (("," if total else "") + text).encode("utf-8")
-        total += count
-        if progress:
-            progress(count)
-    yield f'],"row_count":{total}}}\n'.encode()
-
-
-def jsonld_chunks(
-    export: RopaExport,
-    conn: Connection,
-    *,
-    base: str,
-    progress: Progress | None = None,
-) -> Iterator[bytes]:
-    base = base.rstrip("/")
-    query = "&".join(
-        f"{k}={v}"
-        for k, v in (
-            ("controller", export.controller),
-            ("service", export.service),
-            ("at", export.at.isoformat()),
+def controller_node(base: str, c: ControllerDoc) -> dict[str, Any]:
+    dpo = c.dpo
+    dpo_node = (
+        _compact(
+            {
+                "@type": "dpv:DataProtectionOfficer",
+                "dpv:hasName": dpo.name or dpo.role,
+                "dpv:hasContact": [x for x in (dpo.email, dpo.phone, dpo.url) if x],
+                "dpv:hasAddress": dpo.address,
+            }
         )
-        if v
+        if dpo
+        else {}
     )
-    record = {
-        "@id": f"{base}/v1/ropa?format=jsonld&{query}",
-        "@type": "dpv:RecordsOfActivities",
-        "dct:title": "Record of processing activities",
-        "ropa:asAt": export.at.isoformat(),
-        "dpv:hasApplicableLaw": APPLICABLE_LAW,
-    }
-    nodes = [record] + [controller_node(base, c) for c in export.involved_controllers()]
-    head = f'{{"@context":{_dumps(base + CONTEXT_PATH)},"@graph":['
-    yield (head + ",".join(_dumps(n) for n in nodes)).encode("utf-8")
-    for batch in export.batches(conn):
-        body = ",".join(_dumps(process_node(r, export.rows, base)) for r in batch)
-        yield ("," + body).encode("utf-8")
-        if progress:
-            progress(len(batch))
-    yield b"]}\n"
-
-
-def chunks(
-    export: RopaExport,
-    conn: Connection,
-    *,
-    fmt: str,
-    bom: bool = False,
-    base: str = "",
-    progress: Progress | None = None,
-) -> Iterator[bytes]:
-    """The export's bytes in the given format, a batch of rows per chunk, read on ``conn``."""
-    if fmt == "csv":
-        return csv_chunks(export, conn, bom=bom, progress=progress)
-    if fmt == "json":
-        return json_chunks(export, conn, progress=progress)
-    if fmt == "jsonld":
-        return jsonld_chunks(export, conn, base=base, progress=progress)
-    raise ValueError(f"unknown format {fmt!r}")
-
-
-def open_export(
-    conn: Connection,
-    *,
-    at: date,
-    controller: str | None = None,
-    service: str | None = None,
-) -> RopaExport:
-    """An export outside a request (the CLI): reads the vocabularies itself."""
-    return RopaExport(
-        conn=conn, vocab=load_vocab_index(conn), at=at, controller=controller, service=service
+    return _compact(
+        {
+            "@id": f"{base}/v1/controllers/{c.id}",
+            "@type": "dpv:DataController",
+            "dpv:hasName": c.name,
+            "dpv:hasIdentifier": [i for i in (c.gss_code, c.ico_registration_number) if i],
+            "dpv:hasAddress": c.address,
+            "dpv:hasContact": [x for x in (c.phone, c.email, c.website) if x],
+            "dpv:hasDataProtectionOfficer": dpo_node if len(dpo_node) > 1 else None,
+        }
     )
+
+
+class ProcessBuilder:
+    """One version's activities as ``dpv:Process`` nodes."""
+
+    def __init__(self, rows: RowBuilder, base: str) -> None:
+        self.rows = rows
+        self.base = base
+
+    def _party(self, slug: str, condition: str | None, kind: str) -> dict[str, Any]:
+        term = self.rows.vocabulary.party(slug)
+        types = [kind]
+        if term is not None and term.dpv and term.dpv != kind:
+            types.append(term.dpv)
+        return _compact(
+            {
+                "@type": types,
+                "dct:identifier": slug,
+                "dpv:hasName": self.rows.vocabulary.name("parties", slug),
+                "ropa:condition": condition,
+            }
+        )
+
+    def _source_kind(self, slug: str) -> str:
+        chain = self.rows.vocabulary.ancestors("parties", slug)
+        if "data-subject" in chain:
+            return "dpv:DataSubjectDataSource"
+        if "council-services" in chain:
+            return "dpv:DataControllerDataSource"
+        return "dpv:ThirdPartyDataSource"
+
+    def node(self, activity: Activity) -> dict[str, Any]:
+        rows, base, v = self.rows, self.base, self.rows.vocabulary
+        placed, document = rows.placed, rows.document
+        public_id = f"{placed.service_id}.{activity.id}"
+        subjects = [
+            (t.dpv if (t := v.subject(s.subject)) and t.dpv else f"ropa:DataSubject-{s.subject}")
+            for s in activity.data_subjects
+        ]
+        data = [
+            (t.dpv if (t := v.category(c.category)) and t.dpv else f"ropa:DataCategory-{c.category}")
+            for c in activity.data_categories
+        ]
+        references: list[str] = []
+        for citation in activity.statutes:
+            term = v.statute(citation.statute) if citation.statute else None
+            uris = [u for p in citation.provisions if (u := provision_uri(term, p))]
+            references += uris or ([term.uri] if term is not None and term.uri else [])
+        storage = []
+        for rule in activity.retention:
+            period: dict[str, Any] = {
+                "@type": "dpv:TemporalDuration" if rule.duration else "dpv:IndeterminateDuration",
+                "ropa:trigger": rule.trigger,
+                "ropa:appliesTo": rule.applies_to,
+                "dct:description": rule.text,
+            }
+            if rule.duration:
+                period["rdf:value"] = {"@value": rule.duration, "@type": "xsd:duration"}
+            storage.append({"@type": "dpv:StorageDuration", "dpv:hasDuration": period})
+        controllers = [{"@id": f"{base}/v1/controllers/{c}"} for c in document.service.controllers]
+        joint = document.service.controller_relationship == "joint"
+        return _compact(
+            {
+                "@id": f"{base}/v1/activities/{public_id}",
+                "@type": "dpv:Process",
+                "dct:identifier": public_id,
+                "dct:title": activity.name,
+                "dct:isPartOf": {
+                    "@id": f"{base}/v1/services/{placed.service_id}/notice?version={placed.version}"
+                },
+                "ropa:noticeVersion": placed.version,
+                "ropa:effectiveFrom": placed.effective_from.isoformat() if placed.effective_from else None,
+                "ropa:businessFunction": activity.business_function,
+                "dpv:hasDataController": None if joint else controllers,
+                "dpv:hasJointDataControllers": {
+                    "@type": "dpv:JointDataControllers",
+                    "dpv:hasDataController": controllers,
+                }
+                if joint
+                else None,
+                "dpv:hasPurpose": [
+                    {"@type": "dpv:Purpose", "dct:description": p} for p in activity.purposes
+                ],
+                "dpv:hasDataSubject": [{"@id": s} for s in dict.fromkeys(subjects)],
+                "dpv:hasPersonalData": [{"@id": d} for d in dict.fromkeys(data)],
+                "dpv:hasLegalBasis": [
+                    {"@id": t}
+                    for t in dict.fromkeys(basis_term(v, b.basis) for b in activity.lawful_bases)
+                ],
+                "dpv:hasRecipient": [
+                    self._party(r.party, r.condition, "dpv:Recipient") for r in activity.recipients
+                ],
+                "dpv:hasDataSource": [
+                    self._party(s.party, s.condition, self._source_kind(s.party))
+                    for s in activity.sources
+                ],
+                "dpv:hasStorageCondition": storage,
+                "dpv:hasApplicableLaw": APPLICABLE_LAW,
+                "dct:references": [{"@id": u} for u in dict.fromkeys(references)],
+                "dpv:hasRight": [
+                    {"@id": RIGHT_TERMS[r.right]}
+                    for r in document.notice.rights
+                    if r.right in RIGHT_TERMS
+                ],
+                "dpv:hasTechnicalOrganisationalMeasure": (
+                    {
+                        "@type": "dpv:TechnicalOrganisationalMeasure",
+                        "dct:description": document.notice.security,
+                    }
+                    if document.notice.security
+                    else None
+                ),
+                "ropa:consentDependent": activity.consent_dependent,
+                "ropa:systems": list(activity.systems),
+                "ropa:missingRequiredItems": rows.missing(activity),
+            }
+        )

@@ -7,20 +7,19 @@ from datetime import date
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
-from app.cache import conditional_response, representation
-from app.db import get_session
+from app.cache import representation
+from app.deps import AtQuery, SessionDep, SlugQuery
 from app.errors import NotFound, problem_responses
-from app.exports.ropa import CONTEXT_PATH, MEDIA_TYPES, RopaExport, chunks
-from app.register.document import SLUG_PATTERN
-from app.sharing.service import cached_vocab
+from app.exports.ropa import CONTEXT_PATH, MEDIA_TYPES
+from app.exports.service import Export
+from app.http import conditional_response
 
 router = APIRouter(tags=["exports"])
 
-SessionDep = Annotated[Session, Depends(get_session)]
 CONTEXT_DIR = FilePath(__file__).resolve().parent / "context"
 CONTEXTS = {
     p.name: representation(p.read_bytes(), "application/ld+json")
@@ -58,34 +57,24 @@ def export_ropa(
     fmt: Annotated[
         Literal["json", "csv", "jsonld"], Query(alias="format", description="Output format")
     ] = "json",
-    controller: Annotated[
-        str | None, Query(max_length=120, pattern=SLUG_PATTERN, description="Only this controller")
-    ] = None,
-    service: Annotated[
-        str | None, Query(max_length=120, pattern=SLUG_PATTERN, description="Only this service")
-    ] = None,
+    controller: Annotated[SlugQuery, Query(description="Only this controller")] = None,
+    service: Annotated[SlugQuery, Query(description="Only this service")] = None,
     at: Annotated[
-        date | None,
-        Query(description="The register as it stood on this date (YYYY-MM-DD); default today"),
+        AtQuery, Query(description="The register as it stood on this date (YYYY-MM-DD)")
     ] = None,
     bom: Annotated[
         bool, Query(description="CSV only: start with a UTF-8 byte-order mark (for Excel)")
     ] = False,
 ) -> StreamingResponse:
-    export = RopaExport(
-        conn=session.connection(),
-        vocab=cached_vocab(request.app.state, session.connection()),
-        at=at or date.today(),
-        controller=controller,
-        service=service,
-    )
+    export = Export(session=session, at=at or date.today(), controller=controller, service=service)
     engine = request.app.state.engine
+    documents = request.app.state.documents
     base = str(request.base_url).rstrip("/")
 
     def body() -> Iterator[bytes]:
         # The request's session is released once the route returns; stream from our own.
-        with engine.connect() as conn:
-            yield from chunks(export, conn, fmt=fmt, bom=bom, base=base)
+        with Session(engine) as own:
+            yield from export.chunks(own, documents, fmt=fmt, bom=bom, base=base)
 
     return StreamingResponse(
         body(),

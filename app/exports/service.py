@@ -1,77 +1,261 @@
-"""Keeping the finished ROPA rows of published versions (:class:`RopaRowSet`)."""
+"""Running the ROPA export, and keeping each published version's finished rows."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import csv
+import io
+import json
+from collections.abc import Iterator, Sequence
 from datetime import date
+from typing import Any, Literal
 
-from sqlalchemy import delete, insert, select
-from sqlmodel import Session
+from sqlalchemy import delete, insert
+from sqlmodel import Session, col, select
 
-from app.exports.models import ROW_SETS, RopaRowSet
-from app.exports.ropa import RopaExport, row_fingerprint
-from app.register.service import PUBLIC_STATUSES
-from app.sharing.service import load_vocab_index, table
+from app.exports.models import RopaRowSet
+from app.exports.ropa import (
+    APPLICABLE_LAW,
+    COLUMNS,
+    CONTEXT_PATH,
+    HEADER,
+    ROW_FORMAT,
+    Placed,
+    ProcessBuilder,
+    Progress,
+    RowBuilder,
+    controller_block,
+    controller_node,
+    csv_text,
+    json_text,
+)
+from app.register import service as svc
+from app.register import store
+from app.register.document import ControllerDoc
+from app.register.models import Controller, NoticeVersion, Service
 
-#: Versions made per pass: bounds the memory of a pass and the size of its ``IN`` lists.
-CHUNK = 1000
+#: Versions read and written per group: bounds memory and the size of ``IN`` lists.
+GROUP = 500
+
+
+def _builder(
+    *, session: Session, documents: store.Documents, version: NoticeVersion, controller: str | None
+) -> RowBuilder:
+    document = documents.one(session=session, version=version)
+    terms = documents.terms(session=session, version=version)
+    assert version.id is not None and terms is not None
+    placed = Placed(
+        id=version.id,
+        service_id=version.service_id,
+        version=version.version,
+        effective_from=version.effective_from,
+        controller=controller or document.service.controllers[0],
+    )
+    return RowBuilder(placed, document, terms)
 
 
 def store_row_sets(
-    *, session: Session, version_ids: Sequence[int] | None = None, commit: bool = True
+    *, session: Session, documents: store.Documents, version_ids: Sequence[int] | None = None
 ) -> int:
-    """Make and keep the ROPA rows of published versions; the number of versions done.
-
-    ``version_ids`` names the versions (a version being published, in its transaction: pass
-    ``commit=False``; otherwise each chunk of :data:`CHUNK` versions is committed). By
-    default: every public version whose kept rows are missing or were made from other
-    vocabularies or another row format. Drafts, and versions without frozen blocks, are
-    skipped (their rows follow the register, so are not kept).
-    """
-    conn = session.connection()
-    vocab = load_vocab_index(conn)
-    fingerprint = row_fingerprint(vocab)
-    nv, rs = table("notice_version"), ROW_SETS
-    public = select(nv.c.id).where(nv.c.status.in_(PUBLIC_STATUSES))
+    """Make and keep the rows of published versions (their first controller's); returns how
+    many. ``version_ids`` names them (a version being published, in its transaction);
+    by default every published version without rows of :data:`ROW_FORMAT`. Does not commit."""
+    query = store.versions_query().where(NoticeVersion.status == store.PUBLISHED)
     if version_ids is not None:
-        public = public.where(nv.c.id.in_(list(version_ids)))
+        query = query.where(col(NoticeVersion.id).in_(list(version_ids)))
     else:
-        current = select(rs.c.notice_version_id).where(rs.c.fingerprint == fingerprint)
-        public = public.where(nv.c.id.not_in(current))
-    ids = list(conn.scalars(public.order_by(nv.c.id)))
-    done = 0
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        export = RopaExport(conn=conn, vocab=vocab, at=date.today(), version_ids=chunk)
-        made = {
-            version.id: {
-                "notice_version_id": version.id,
-                "fingerprint": fingerprint,
-                "row_count": version.count,
-                "csv_rows": csv_rows,
-                "json_rows": json_rows,
-            }
-            for version, csv_rows, json_rows in export.row_sets(conn)
-            if version.storable
-        }
-        for v in export.versions:  # a version without activities has rows too: none
-            if not v.storable:
-                continue
-            made.setdefault(
-                v.id,
+        current = select(RopaRowSet.notice_version_id).where(RopaRowSet.row_format == ROW_FORMAT)
+        query = query.where(col(NoticeVersion.id).not_in(current))
+    versions = list(session.exec(query.order_by(col(NoticeVersion.id))).all())
+    for start in range(0, len(versions), GROUP):
+        group = versions[start : start + GROUP]
+        made = []
+        for version in group:
+            builder = _builder(session=session, documents=documents, version=version, controller=None)
+            rows = builder.rows()
+            made.append(
                 {
-                    "notice_version_id": v.id,
-                    "fingerprint": fingerprint,
-                    "row_count": 0,
-                    "csv_rows": "",
-                    "json_rows": "",
-                },
+                    "notice_version_id": version.id,
+                    "row_format": ROW_FORMAT,
+                    "row_count": len(rows),
+                    "csv_rows": csv_text(rows),
+                    "json_rows": json_text(rows),
+                    "controllers": json.dumps(
+                        [c.model_dump(mode="json", exclude_none=True) for c in builder.document.controllers]
+                    ),
+                }
             )
-        conn.execute(delete(rs).where(rs.c.notice_version_id.in_(chunk)))
-        if made:
-            conn.execute(insert(RopaRowSet), list(made.values()))
-        done += len(made)
-        if commit:  # a chunk at a time: SQLite's write lock is held for one chunk only
-            session.commit()
-            conn = session.connection()
-    return done
+        session.execute(
+            delete(RopaRowSet).where(col(RopaRowSet.notice_version_id).in_([v.id for v in group]))
+        )
+        session.execute(insert(RopaRowSet), made)
+    return len(versions)
+
+
+class Export:
+    """The register in effect on ``at`` (optionally one controller's or one service's).
+
+    Construction checks the filters (422 naming the parameter) and reads which versions are
+    in effect; :meth:`chunks` streams the rows, reading on a session of its own.
+    """
+
+    def __init__(
+        self,
+        *,
+        session: Session,
+        at: date,
+        controller: str | None = None,
+        service: str | None = None,
+    ) -> None:
+        svc.require_ids(
+            session=session,
+            wanted=[("controller", controller, Controller), ("service", service, Service)],
+        )
+        self.at = at
+        self.controller = controller
+        self.service = service
+        versions = store.versions_in_effect(
+            session=session,
+            at=at,
+            service_ids=[service] if service else None,
+            controller=controller,
+        )
+        firsts = svc.first_controllers(session=session, version_ids=[v.id for v in versions if v.id])
+        self.placed: list[tuple[NoticeVersion, str]] = sorted(
+            ((v, controller or firsts[v.id or 0]) for v in versions),
+            key=lambda p: (p[1], p[0].service_id, p[0].version),
+        )
+
+    def filename(self, fmt: str) -> str:
+        scope = self.controller or self.service or "all"
+        return f"ropa-{scope}-{self.at.isoformat()}.{fmt}"
+
+    def _pieces(
+        self, session: Session, documents: store.Documents, fmt: Literal["csv", "json"]
+    ) -> Iterator[tuple[str, int, list[ControllerDoc]]]:
+        """Each group's rows as text, their number and the controllers they name."""
+        column = RopaRowSet.csv_rows if fmt == "csv" else RopaRowSet.json_rows
+        for start in range(0, len(self.placed), GROUP):
+            group = self.placed[start : start + GROUP]
+            firsts = svc.first_controllers(session=session, version_ids=[v.id for v, _ in group if v.id])
+            keep = [v.id for v, c in group if firsts.get(v.id or 0) == c]
+            kept = {
+                vid: (text, count, blocks)
+                for vid, text, count, blocks in session.exec(
+                    select(RopaRowSet.notice_version_id, column, RopaRowSet.row_count, RopaRowSet.controllers).where(
+                        col(RopaRowSet.notice_version_id).in_(keep),
+                        RopaRowSet.row_format == ROW_FORMAT,
+                    )
+                ).all()
+            }
+            parts, count, controllers = [], 0, []
+            for version, controller in group:
+                found = kept.get(version.id or 0)
+                if found is not None:
+                    text, n, blocks = found
+                    named = [ControllerDoc.model_validate(b) for b in json.loads(blocks)]
+                else:
+                    builder = _builder(
+                        session=session, documents=documents, version=version, controller=controller
+                    )
+                    rows = builder.rows()
+                    text, n = (csv_text(rows) if fmt == "csv" else json_text(rows)), len(rows)
+                    named = builder.document.controllers
+                if text:
+                    parts.append(text)
+                count += n
+                controllers += named
+            if parts:
+                yield ("" if fmt == "csv" else ",").join(parts), count, controllers
+
+    def csv(
+        self, session: Session, documents: store.Documents, *, bom: bool = False, progress: Progress | None = None
+    ) -> Iterator[bytes]:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerow(HEADER)
+        yield (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
+        for text, count, _ in self._pieces(session, documents, "csv"):
+            yield text.encode("utf-8")
+            if progress:
+                progress(count)
+
+    def json(
+        self, session: Session, documents: store.Documents, *, progress: Progress | None = None
+    ) -> Iterator[bytes]:
+        head = {
+            "at": self.at.isoformat(),
+            "filters": {"controller": self.controller, "service": self.service},
+            "columns": [{"key": c.key, "label": c.label, "ico_column": c.ico} for c in COLUMNS],
+        }
+        yield (json.dumps(head, ensure_ascii=False)[:-1] + ',"rows":[').encode("utf-8")
+        total = 0
+        controllers: dict[str, ControllerDoc] = {}
+        for text, count, named in self._pieces(session, documents, "json"):
+            yield (("," if total else "") + text).encode("utf-8")
+            total += count
+            for c in named:
+                controllers.setdefault(c.id, c)
+            if progress:
+                progress(count)
+        blocks = [controller_block(controllers[c]) for c in sorted(controllers)]
+        tail = {"row_count": total, "controllers": blocks}
+        yield ("]," + json.dumps(tail, ensure_ascii=False)[1:] + "\n").encode("utf-8")
+
+    def jsonld(
+        self,
+        session: Session,
+        documents: store.Documents,
+        *,
+        base: str,
+        progress: Progress | None = None,
+    ) -> Iterator[bytes]:
+        base = base.rstrip("/")
+        query = "&".join(
+            f"{k}={v}"
+            for k, v in (
+                ("controller", self.controller),
+                ("service", self.service),
+                ("at", self.at.isoformat()),
+            )
+            if v
+        )
+        record: dict[str, Any] = {
+            "@id": f"{base}/v1/ropa?format=jsonld&{query}",
+            "@type": "dpv:RecordsOfActivities",
+            "dct:title": "Record of processing activities",
+            "ropa:asAt": self.at.isoformat(),
+            "dpv:hasApplicableLaw": APPLICABLE_LAW,
+        }
+        head = f'{{"@context":{json.dumps(base + CONTEXT_PATH)},"@graph":['
+        yield (head + json.dumps(record, ensure_ascii=False)).encode("utf-8")
+        seen: set[str] = set()
+        for version, controller in self.placed:
+            builder = _builder(session=session, documents=documents, version=version, controller=controller)
+            nodes = [
+                controller_node(base, c) for c in builder.document.controllers if c.id not in seen
+            ]
+            seen.update(c.id for c in builder.document.controllers)
+            processes = ProcessBuilder(builder, base)
+            nodes += [processes.node(a) for a in builder.document.activities]
+            if nodes:
+                yield ("," + ",".join(json.dumps(n, ensure_ascii=False) for n in nodes)).encode("utf-8")
+            if progress:
+                progress(len(builder.document.activities))
+        yield b"]}\n"
+
+    def chunks(
+        self,
+        session: Session,
+        documents: store.Documents,
+        *,
+        fmt: str,
+        bom: bool = False,
+        base: str = "",
+        progress: Progress | None = None,
+    ) -> Iterator[bytes]:
+        if fmt == "csv":
+            return self.csv(session, documents, bom=bom, progress=progress)
+        if fmt == "json":
+            return self.json(session, documents, progress=progress)
+        if fmt == "jsonld":
+            return self.jsonld(session, documents, base=base, progress=progress)
+        raise ValueError(f"unknown format {fmt!r}")

@@ -38,8 +38,11 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict
 
 from app.notices.legislation import Resolution, Resolver, mentions_eu_gdpr
-from app.register.document import Activity, ControllerDoc, NoticeDocument
-from app.register.vocabulary import CategoryKind, LawfulBasisTerm, PartyTerm, Vocabulary
+from app.register.document import Activity, Complaint, ControllerDoc, NoticeDocument
+from app.register import rules
+from app.register.vocabulary import LawfulBasisBase as LawfulBasisTerm
+from app.register.vocabulary import PartyBase as PartyTerm
+from app.register.vocabulary import Vocabulary
 
 Severity = Literal["error", "warning", "info"]
 
@@ -182,6 +185,14 @@ RULES: dict[str, Rule] = _rules(
         title="Right to complain to the Information Commissioner",
         legal_reference=f"{UK_GDPR} Art 13(2)(d), Art 14(2)(e); Art 77",
         rationale="Required in every notice; it is the person's route to the regulator.",
+    ),
+    Rule(
+        id="art13-14.complaint-ico-not-stated",
+        severity="warning",
+        title="The ICO is named but the right to complain to it is not stated",
+        legal_reference=f"{UK_GDPR} Art 13(2)(d), Art 14(2)(e); Art 77",
+        rationale="People can find the regulator, but are not told they may complain to it; "
+        "judged from the notice's own words.",
     ),
     Rule(
         id="art13.statutory-requirement",
@@ -384,30 +395,29 @@ def _art6_letters(activity: Activity, vocabulary: Vocabulary) -> set[str]:
     }
 
 
-def _is_consent(term: LawfulBasisTerm) -> bool:
-    if term.article in ("6", "9"):
-        return _basis_letter(term) == "a"
-    return term.article == "sch1" and term.schedule1_paragraph == 29
+_ICO_RE = re.compile(r"information\s+commissioner|\bICO\b|ico\.org\.uk", re.IGNORECASE)
+_COMPLAIN_RE = re.compile(r"\bcomplain|\bcomplaint|\blodge\b|raise (?:a|your) concerns?", re.I)
 
 
-def _category_kind(slug: str, vocabulary: Vocabulary) -> CategoryKind | None:
-    """A category's kind; a child of a special category (or criminal offence) term is one too."""
-    term = vocabulary.category(slug)
-    seen: set[str] = set()
-    kind: CategoryKind | None = term.kind if term else None
-    while term is not None and term.slug not in seen:
-        seen.add(term.slug)
-        if term.kind != "personal":
-            return term.kind
-        term = vocabulary.category(term.parent) if term.parent else None
-    return kind
+def complaint_route(complaint: Complaint | None) -> Literal["complaint", "named", "none"]:
+    """What the complaint route, as written, says of the Information Commissioner:
+    ``complaint`` (a sentence names the Commissioner and a complaint to it), ``named`` (the
+    Commissioner is named, e.g. for advice, but no complaint to it), or ``none``."""
+    if complaint is None:
+        return "none"
+    sentences = re.split(r"(?<=[.!?])\s+", complaint.text or "")
+    if any(_ICO_RE.search(x) and _COMPLAIN_RE.search(x) for x in sentences):
+        return "complaint"
+    contact = complaint.ico_contact
+    named = _ICO_RE.search(complaint.text or "") or (
+        contact is not None and _ICO_RE.search(" ".join(filter(None, (contact.name, contact.url, contact.email))))
+    )
+    return "named" if named else "none"
 
 
-def _activity_categories(activity: Activity) -> list[str]:
-    slugs = [c.category for c in activity.data_categories]
-    for link in [*activity.sources, *activity.recipients]:
-        slugs.extend(link.data_categories)
-    return list(dict.fromkeys(slugs))
+def names_ico(complaint: Complaint | None) -> bool:
+    """Whether the notice tells people they can complain to the Information Commissioner."""
+    return complaint_route(complaint) == "complaint"
 
 
 def _party_chain(party: PartyTerm, vocabulary: Vocabulary) -> Iterator[PartyTerm]:
@@ -738,24 +748,28 @@ def _check_rights(ctx: _Ctx) -> None:
                 + " given the lawful bases relied on.",
             )
 
-    consent = [
-        (i, j, t)
-        for i, a in enumerate(doc.activities)
-        for j, t in _bases(a, vocab)
-        if _is_consent(t)
-    ]
-    if consent and "withdraw_consent" not in stated:
-        i, _, t = consent[0]
+    consent = rules.consent_without_withdrawal(doc, vocab)
+    if consent:
+        i, breach = consent[0]
+        term = vocab.basis(doc.activities[i].lawful_bases[breach.bases[0]].basis)
         ctx.add(
             "art13-14.withdraw-consent",
             "/notice/rights",
-            f"Consent ({t.code}) is a basis for '{doc.activities[i].name}', but the notice does "
-            "not say that consent can be withdrawn at any time.",
+            f"Consent ({term.code if term else ''}) is a basis for '{doc.activities[i].name}', "
+            "but the notice does not say that consent can be withdrawn at any time.",
             suggestion="Add the right to withdraw consent and how to do it.",
         )
 
-    complaint = doc.notice.complaint
-    if complaint is None or not complaint.ico_named:
+    route = complaint_route(doc.notice.complaint)
+    if route == "named":
+        ctx.add(
+            "art13-14.complaint-ico-not-stated",
+            "/notice/complaint",
+            "The notice names the Information Commissioner's Office, but does not say that "
+            "people can complain to it.",
+            suggestion="Say that people can complain to the ICO, and how.",
+        )
+    elif route == "none":
         ctx.add(
             "art13-14.complaint-ico",
             "/notice/complaint",
@@ -780,71 +794,87 @@ def _check_consistency(ctx: _Ctx) -> None:
     doc, vocab = ctx.document, ctx.vocabulary
     public = any(_is_public_authority(c) for c in doc.controllers)
     for i, act in enumerate(doc.activities):
-        bases = _bases(act, vocab)
-        kinds = {_category_kind(c, vocab) for c in _activity_categories(act)}
-        art9 = [(j, t) for j, t in bases if t.article == "9"]
-        sch1 = [(j, t) for j, t in bases if t.article == "sch1"]
-        pointer = _ptr("activities", i, "lawful_bases")
+        breaches = rules.condition_breaches(act, vocab) + rules.legitimate_interests_breaches(
+            act, vocab, public_authority=public
+        )
+        for breach in breaches:
+            _report_breach(ctx, i, act, breach)
 
-        if "special_category" in kinds and not art9:
-            ctx.add(
-                "consistency.special-without-art9",
-                pointer,
-                f"{act.name}: special category data are processed but no Art 9(2) condition is "
-                "given.",
-            )
-        for j, t in art9:
-            part = t.requires_schedule1_part
-            if part is None:
-                continue
-            if any(s.schedule1_part == part for _, s in sch1):
-                continue
-            others = sorted({f"Part {s.schedule1_part}" for _, s in sch1 if s.schedule1_part})
-            extra = (
-                f" (only {', '.join(others)} conditions are given"
-                + (", which apply to criminal offence data" if others == ["Part 3"] else "")
-                + ")"
-                if others
-                else ""
-            )
-            ctx.add(
-                "consistency.art9-without-schedule1",
-                _ptr("activities", i, "lawful_bases", j),
-                f"{act.name}: {t.code} needs a DPA 2018 Schedule 1 Part {part} condition, and "
-                f"none is given{extra}.",
-                legal_reference=f"{DPA} s.10({2 if part == 1 else 3}), Sch 1 Part {part}",
-            )
-        if "criminal_offence" in kinds and not any(s.schedule1_part in (1, 2, 3) for _, s in sch1):
-            cites_art10 = any(t.article == "10" for _, t in bases)
-            ctx.add(
-                "consistency.criminal-without-condition",
-                pointer,
-                f"{act.name}: criminal offence data are processed but "
-                + (
-                    "only Art 10 is cited, with no DPA 2018 Schedule 1 condition."
-                    if cites_art10
-                    else "no Art 10 / DPA 2018 Schedule 1 condition is given."
-                ),
-            )
-        if public:
-            for j, t in bases:
-                letter = _basis_letter(t) if t.article == "6" else None
-                if letter in ("f", "ea"):
-                    ctx.add(
-                        "consistency.public-authority-legitimate-interests",
-                        _ptr("activities", i, "lawful_bases", j),
-                        f"{act.name}: {t.code} ({t.name}) is not available to a public "
-                        "authority for processing in the performance of its tasks.",
-                        suggestion="Use Art 6(1)(e) public task (with the law that sets the "
-                        "task) or Art 6(1)(c).",
-                    )
+
+def _report_breach(ctx: _Ctx, i: int, act: Activity, breach: rules.Breach) -> None:
+    vocab = ctx.vocabulary
+    codes = [
+        t.code
+        for j in breach.bases
+        if (t := vocab.basis(act.lawful_bases[j].basis)) is not None
+    ]
+    pointer = (
+        _ptr("activities", i, "lawful_bases", breach.bases[0])
+        if breach.bases
+        else _ptr("activities", i, "lawful_bases")
+    )
+    if breach.rule == "special-without-art9":
+        ctx.add(
+            "consistency.special-without-art9",
+            pointer,
+            f"{act.name}: special category data are processed but no Art 9(2) condition is "
+            "given.",
+        )
+    elif breach.rule == "art9-without-schedule1":
+        part = breach.part
+        others = sorted(
+            {
+                f"Part {t.schedule1_part}"
+                for b in act.lawful_bases
+                if (t := vocab.basis(b.basis)) is not None and t.article == "sch1"
+            }
+        )
+        extra = (
+            f" (only {', '.join(others)} conditions are given"
+            + (", which apply to criminal offence data" if others == ["Part 3"] else "")
+            + ")"
+            if others
+            else ""
+        )
+        ctx.add(
+            "consistency.art9-without-schedule1",
+            pointer,
+            f"{act.name}: {codes[0]} needs a DPA 2018 Schedule 1 Part {part} condition, and "
+            f"none is given{extra}.",
+            legal_reference=f"{DPA} s.10({2 if part == 1 else 3}), Sch 1 Part {part}",
+        )
+    elif breach.rule == "criminal-without-condition":
+        cites_art10 = any(
+            (t := vocab.basis(b.basis)) is not None and t.article == "10" for b in act.lawful_bases
+        )
+        ctx.add(
+            "consistency.criminal-without-condition",
+            pointer,
+            f"{act.name}: criminal offence data are processed but "
+            + (
+                "only Art 10 is cited, with no DPA 2018 Schedule 1 condition."
+                if cites_art10
+                else "no Art 10 / DPA 2018 Schedule 1 condition is given."
+            ),
+        )
+    elif breach.rule == "public-authority-legitimate-interests":
+        term = vocab.basis(act.lawful_bases[breach.bases[0]].basis)
+        ctx.add(
+            "consistency.public-authority-legitimate-interests",
+            pointer,
+            f"{act.name}: {codes[0]} ({term.name if term else ''}) is not available to a public "
+            "authority for processing in the performance of its tasks.",
+            suggestion="Use Art 6(1)(e) public task (with the law that sets the task) or Art "
+            "6(1)(c).",
+        )
 
 
 # ============================================================================ citations
 
 
 def _check_citations(ctx: _Ctx) -> None:
-    resolver = Resolver(ctx.vocabulary.statutes)
+    vocab = ctx.vocabulary
+    resolver = vocab.memo("resolver", lambda: Resolver(list(vocab.statutes.values())))
     for i, act in enumerate(ctx.document.activities):
         for j, citation in enumerate(act.statutes):
             pointer = _ptr("activities", i, "statutes", j, "cited_as")

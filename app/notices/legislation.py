@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Literal
 
-from app.register.vocabulary import StatuteTerm
+from app.register.vocabulary import StatuteBase as StatuteTerm
 
 ResolutionStatus = Literal["exact", "misnamed", "unknown", "guidance", "eu_gdpr"]
 UnknownReason = Literal["no_such_year", "no_year", "no_match"]
@@ -372,7 +372,7 @@ class Resolver:
         ]
         if same_title:
             terms = self._unique(same_title)
-            return sorted(terms, key=lambda t: (abs(t.year - year) if year else 0, t.year))[:3]
+            return sorted(terms, key=lambda t: (abs((t.year or 0) - year) if year else 0, t.year or 0))[:3]
         words = set(loose.split()) - _GENERIC_WORDS
         scored: list[tuple[float, StatuteTerm]] = []
         for e in self._entries:
@@ -383,7 +383,7 @@ class Resolver:
             if overlap >= 0.5 or ratio >= SUGGESTION_RATIO:
                 bonus = 0.1 if year is not None and e.term.year == year else 0.0
                 scored.append((score + bonus, e.term))
-        scored.sort(key=lambda s: (-s[0], s[1].title, s[1].year))
+        scored.sort(key=lambda s: (-s[0], s[1].title, s[1].year or 0))
         return self._unique_terms(t for _, t in scored)[:3]
 
     @staticmethod
@@ -497,7 +497,7 @@ class Resolver:
             if len(terms) == 1:
                 return done("unknown", reason="no_year", suggestions=tuple(terms))
             return done(
-                "unknown", reason="no_year", suggestions=tuple(sorted(terms, key=lambda t: t.year))
+                "unknown", reason="no_year", suggestions=tuple(sorted(terms, key=lambda t: t.year or 0))
             )
         if same_title:
             return done(

@@ -43,7 +43,10 @@ from app.register.document import (
     StatuteCitation,
     Transfers,
 )
-from app.register.vocabulary import CategoryKind, LawfulBasisTerm, Vocabulary
+from app.register.document import CategoryKind
+from app.register.citations import provision_path, provision_uri
+from app.register.vocabulary import LawfulBasisBase as LawfulBasisTerm
+from app.register.vocabulary import Vocabulary
 
 Format = Literal["html", "markdown", "text"]
 
@@ -351,76 +354,6 @@ def _mailto(value: str) -> str | None:
     return None
 
 
-_PROVISION_TOKEN = re.compile(
-    r"(section|sections|s\.|schedule|part|chapter|paragraph|para|regulation|reg\.|article|art\.)"
-    r"\s*(\d+[A-Z]*)((?:\(\w+\))*)",
-    re.IGNORECASE,
-)
-_PROVISION_NAMES = {
-    "section": "section",
-    "sections": "section",
-    "s.": "section",
-    "schedule": "schedule",
-    "part": "part",
-    "chapter": "chapter",
-    "paragraph": "paragraph",
-    "para": "paragraph",
-    "regulation": "regulation",
-    "reg.": "regulation",
-    "article": "article",
-    "art.": "article",
-}
-
-
-def provision_path(provision: str) -> str | None:
-    """The legislation.gov.uk path of a provision as written, e.g. "section 17" → /section/17.
-
-    Understands sections, regulations and articles (with sub-divisions in brackets, e.g.
-    "section 17(1)(a)"), schedules with a part or a paragraph, and parts with chapters.
-    Returns None for anything it cannot read with certainty.
-    """
-    text = provision.strip()
-    tokens = list(_PROVISION_TOKEN.finditer(text))
-    if not tokens:
-        return None
-    leftover = _PROVISION_TOKEN.sub("", text)
-    if re.sub(r"[\s,]+", "", leftover):
-        return None
-    parts: dict[str, str] = {}
-    subdivisions = ""
-    for m in tokens:
-        name = _PROVISION_NAMES[m.group(1).lower()]
-        if name in parts:
-            return None
-        parts[name] = m.group(2).lower()
-        if m.group(3):
-            subdivisions = "".join(f"/{s}" for s in re.findall(r"\((\w+)\)", m.group(3)))
-    for top in ("section", "regulation", "article"):
-        if top in parts:
-            if len(parts) > 1:
-                return None
-            return f"/{top}/{parts[top]}{subdivisions}"
-    if subdivisions:
-        return None
-    if "schedule" in parts:
-        path = f"/schedule/{parts['schedule']}"
-        if "paragraph" in parts:  # schedule paragraphs are numbered through the schedule
-            return path + f"/paragraph/{parts['paragraph']}"
-        if "part" in parts:
-            path += f"/part/{parts['part']}"
-        if set(parts) - {"schedule", "part"}:
-            return None
-        return path
-    if "part" in parts:
-        path = f"/part/{parts['part']}"
-        if "chapter" in parts:
-            path += f"/chapter/{parts['chapter']}"
-        if set(parts) - {"part", "chapter"}:
-            return None
-        return path
-    return None
-
-
 # --------------------------------------------------------------------------------------------
 # Grouping across activities
 # --------------------------------------------------------------------------------------------
@@ -535,8 +468,7 @@ class _Builder:
         return term.name if term else slug
 
     def category_kind(self, slug: str) -> CategoryKind:
-        term = self.vocab.category(slug)
-        return term.kind if term else "personal"
+        return self.vocab.category_kind(slug)
 
     def party_name(self, slug: str) -> str:
         term = self.vocab.party(slug)
@@ -644,7 +576,7 @@ class _Builder:
 
     def information(self) -> list[Block]:
         blocks: list[Block] = []
-        subjects = _merge(self.activities, lambda a: a.data_subjects, lambda s: s)
+        subjects = _merge(self.activities, lambda a: [s.subject for s in a.data_subjects], lambda s: s)
         if subjects:
             blocks.append(_para("We hold information about:"))
             blocks += self.grouped(subjects, self.subject_name)
@@ -1042,13 +974,6 @@ class _Builder:
         blocks: list[Block] = []
         if complaint.text:
             blocks += _text_blocks(complaint.text)
-        elif complaint.ico_named:
-            blocks.append(
-                _para(
-                    "You can complain to the Information Commissioner's Office (ICO) if you "
-                    "are unhappy with how we have used your information."
-                )
-            )
         if complaint.contact_first:
             items = self.contact_items(complaint.contact_first)
             if items:

@@ -1,8 +1,9 @@
 """The notice as text (render) and what is missing or wrong in it (checks), over HTTP.
 
-Published versions never change, so their rendered bytes are cached by (version, format,
-page) and served with a strong ETag. Drafts are rendered and checked on demand, for callers
-with an editor, publisher or auditor key.
+A published version is rendered with the vocabulary terms it was published with, so its text
+never changes: the bytes are kept by (version id, format, page). Its checks are kept by
+(version id, vocabulary revision, date). Drafts are rendered and checked on demand, for
+callers with an editor, publisher or auditor key.
 """
 
 from __future__ import annotations
@@ -13,27 +14,24 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.auth.deps import optional_principal
 from app.auth.service import Principal
-from app.cache import (
-    FastPathRoute,
-    Representation,
-    conditional_response,
-    fast_path,
-    representation,
-)
-from app.db import get_session
+from app.cache import representation
+from app.deps import AtQuery, SlugPath, VersionQuery
+from app.editing.service import get_draft
 from app.errors import NotAcceptable, NotFound, problem_responses
+from app.http import CURRENT, IMMUTABLE, PRIVATE, conditional_response, negotiate
 from app.notices.checks import Finding, check_notice
 from app.notices.render import MEDIA_TYPES, Format, render_notice
-from app.register import service as register
+from app.register import store
+from app.register.api import Chosen, answer, choose, current_state
+from app.register.current import State
 from app.register.models import NoticeVersion
-from app.register.router import AtQuery, SlugPath, VersionQuery, one_selector
 
-router = APIRouter(prefix="/v1", tags=["notices"], route_class=FastPathRoute)
+router = APIRouter(prefix="/v1", tags=["notices"])
 
-SessionDep = Annotated[Session, Depends(get_session)]
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 #: Headers for HTML meant to be embedded or shown as a page.
@@ -42,76 +40,42 @@ HTML_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *",
     "Referrer-Policy": "no-referrer",
 }
-_ACCEPT_TO_FORMAT = {"text/html": "html", "text/markdown": "markdown", "text/plain": "text"}
+_FORMATS: dict[str, Format] = {
+    "text/html": "html",
+    "text/markdown": "markdown",
+    "text/plain": "text",
+}
 
 
-def _select(
-    *,
-    session: Session,
+def _format(requested: Format | None, accept: str | None) -> Format:
+    offers = [MEDIA_TYPES[requested].split(";")[0]] if requested else list(_FORMATS)
+    found = negotiate(accept, offers)
+    if found is None:
+        if requested:
+            raise NotAcceptable(f"format={requested} is {offers[0]}, which Accept excludes")
+        raise NotAcceptable("This renders text/html, text/markdown or text/plain")
+    return _FORMATS[found]
+
+
+async def _chosen_or_draft(
+    request: Request,
     service_id: str,
     at: date | None,
     version: int | None,
     who: Principal | None,
-) -> NoticeVersion:
+) -> Chosen | NoticeVersion:
     """The public version selected, or a draft by number for a caller with a key."""
-    one_selector(at, version)
     try:
-        return register.resolve_version(
-            session=session, service_id=service_id, at=at, version=version
-        )
+        return await choose(request, service_id, at, version)
     except NotFound:
         if version is None or who is None:
             raise
-        from app.editing.service import get_any_version
 
-        return get_any_version(
-            session=session, service_id=service_id, version=version, include_drafts=True
-        )
+    def draft() -> NoticeVersion:
+        with Session(request.app.state.engine) as session:
+            return get_draft(session=session, service_id=service_id, version=version)
 
-
-def _negotiate(requested: Format | None, accept: str | None) -> Format:
-    accepted = [
-        part.split(";")[0].strip().lower() for part in (accept or "").split(",") if part.strip()
-    ]
-    wildcard = not accepted or any(a in ("*/*", "text/*") for a in accepted)
-    if requested is None:
-        for media in accepted:
-            if media in _ACCEPT_TO_FORMAT:
-                return _ACCEPT_TO_FORMAT[media]  # type: ignore[return-value]
-        if wildcard:
-            return "html"
-        raise NotAcceptable("This renders text/html, text/markdown or text/plain")
-    if wildcard or MEDIA_TYPES[requested].split(";")[0] in accepted:
-        return requested
-    raise NotAcceptable(
-        f"format={requested} is {MEDIA_TYPES[requested].split(';')[0]}, which Accept excludes"
-    )
-
-
-_FAST_PARAMS = {"format": frozenset(MEDIA_TYPES), "page": frozenset(("fragment", "full"))}
-
-
-def _current_render(request: Request) -> Response | None:
-    """Fast path: today's rendered notice, when its bytes are cached (no version selector)."""
-    params = request.query_params
-    for key in params:
-        allowed, values = _FAST_PARAMS.get(key), params.getlist(key)
-        if allowed is None or len(values) != 1 or values[0] not in allowed:
-            return None
-    current = request.app.state.in_effect.get(request.path_params["service_id"])
-    if current is None:
-        return None
-    try:
-        fmt = _negotiate(params.get("format"), request.headers.get("accept"))  # type: ignore[arg-type]
-    except NotAcceptable:
-        return None
-    rep = request.app.state.cache.get(("render", current[0], fmt, params.get("page") == "full"))
-    if rep is None:
-        return None
-    response = conditional_response(request, rep)
-    if fmt == "html":
-        response.headers.update(HTML_HEADERS)
-    return response
+    return await run_in_threadpool(draft)
 
 
 @router.get(
@@ -128,36 +92,50 @@ def _current_render(request: Request) -> Response | None:
         **problem_responses(304, 404, 406, 422, 503),
     },
 )
-@fast_path(_current_render)
-def render(
+async def render(
     request: Request,
     service_id: SlugPath,
-    session: SessionDep,
     who: MaybePrincipal,
     format: Annotated[Format | None, Query(description="Default: from Accept, else html")] = None,
     page: Annotated[Literal["fragment", "full"], Query(description="html only")] = "fragment",
     at: AtQuery = None,
     version: VersionQuery = None,
 ) -> Response:
-    fmt = _negotiate(format, request.headers.get("accept"))
-    row = _select(session=session, service_id=service_id, at=at, version=version, who=who)
+    fmt = _format(format, request.headers.get("accept"))
+    chosen = await _chosen_or_draft(request, service_id, at, version, who)
     full_page = page == "full"
+    headers = HTML_HEADERS if fmt == "html" else None
+    documents: store.Documents = request.app.state.documents
 
-    def make() -> Representation:
-        document = register.export_document(session=session, version=row)
-        vocabulary = register.read_vocabulary(session=session)
-        text = render_notice(document, vocabulary, fmt=fmt, full_page=full_page)
-        return representation(text.encode(), MEDIA_TYPES[fmt])
+    if isinstance(chosen, NoticeVersion):  # a draft: its text follows the register's terms
+        state = await current_state(request)
 
-    if row.status == "draft":
-        rep = make()
-        response = conditional_response(request, rep, cache_control="no-store")
-    else:
-        rep = request.app.state.cache.get_or_make(("render", row.id, fmt, full_page), make)
-        response = conditional_response(request, rep)
-    if fmt == "html":
-        response.headers.update(HTML_HEADERS)
-    return response
+        def draft_text() -> bytes:
+            with Session(request.app.state.engine) as session:
+                document = store.with_register_fields(store.parse(chosen.document), chosen, state.day)
+                return render_notice(document, state.vocabulary, fmt=fmt, full_page=full_page).encode()
+
+        rep = representation(await run_in_threadpool(draft_text), MEDIA_TYPES[fmt])
+        return conditional_response(request, rep, cache_control=PRIVATE, headers=headers)
+
+    def make(session: Session, _state: State) -> bytes:
+        row = session.get_one(NoticeVersion, chosen.id)
+        document = store.with_register_fields(
+            documents.one(session=session, version=row), row, date.today(), with_status=False
+        )
+        terms = documents.terms(session=session, version=row)
+        assert terms is not None
+        return render_notice(document, terms, fmt=fmt, full_page=full_page).encode()
+
+    return await answer(
+        request,
+        ("render", chosen.id, fmt, full_page),
+        make,
+        media_type=MEDIA_TYPES[fmt],
+        by_state=False,
+        cache_control=IMMUTABLE if chosen.by_number else CURRENT,
+        headers=headers,
+    )
 
 
 class CheckReport(BaseModel):
@@ -171,28 +149,56 @@ class CheckReport(BaseModel):
     findings: list[Finding]
 
 
-@router.get("/services/{service_id}/notice/checks", responses=problem_responses(404, 422, 503))
-def checks(
-    service_id: SlugPath,
-    session: SessionDep,
-    who: MaybePrincipal,
-    at: AtQuery = None,
-    version: VersionQuery = None,
+def report(
+    service_id: str, row: NoticeVersion, findings: list[Finding], on: date, today: date
 ) -> CheckReport:
-    """Findings for the selected version, as of `at` (default today): each with a rule id,
-    severity, JSON pointer into the notice document, message and legal reference."""
-    row = _select(session=session, service_id=service_id, at=at, version=version, who=who)
-    document = register.export_document(session=session, version=row)
-    findings = check_notice(
-        document, register.read_vocabulary(session=session), today=at or date.today()
-    )
     return CheckReport(
         service_id=service_id,
         version=row.version,
-        status=row.status,
-        checked_on=at or date.today(),
+        status=store.status_of(row, today),
+        checked_on=on,
         errors=sum(f.severity == "error" for f in findings),
         warnings=sum(f.severity == "warning" for f in findings),
         infos=sum(f.severity == "info" for f in findings),
         findings=findings,
     )
+
+
+@router.get(
+    "/services/{service_id}/notice/checks",
+    response_model=CheckReport,
+    responses=problem_responses(304, 404, 422, 503),
+)
+async def checks(
+    request: Request,
+    service_id: SlugPath,
+    who: MaybePrincipal,
+    at: AtQuery = None,
+    version: VersionQuery = None,
+) -> Response:
+    """Findings for the selected version, as of `at` (default today): each with a rule id,
+    severity, JSON pointer into the notice document, message and legal reference."""
+    chosen = await _chosen_or_draft(request, service_id, at, version, who)
+    state = await current_state(request)
+    on = at or state.day
+    documents: store.Documents = request.app.state.documents
+
+    def findings_of(session: Session, row: NoticeVersion) -> bytes:
+        document = documents.one(session=session, version=row)
+        found = check_notice(document, state.vocabulary, today=on)
+        return report(service_id, row, found, on, state.day).model_dump_json().encode()
+
+    if isinstance(chosen, NoticeVersion):
+
+        def draft_report() -> bytes:
+            with Session(request.app.state.engine) as session:
+                return findings_of(session, chosen)
+
+        rep = representation(await run_in_threadpool(draft_report), "application/json")
+        return conditional_response(request, rep, cache_control=PRIVATE)
+
+    def make(session: Session, _state: State) -> bytes:
+        return findings_of(session, session.get_one(NoticeVersion, chosen.id))
+
+    key = ("checks", chosen.id, state.revisions[:2], on)
+    return await answer(request, key, make, by_state=False)

@@ -3,77 +3,82 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import BaseModel
 from sqlmodel import Session
 
-from app.cache import FastPathRoute, conditional_response, fast_path, representation
-from app.db import get_session
-from app.errors import FieldError, InvalidQuery, problem_responses
-from app.pagination import Page, PageParams, page_params
+from app.deps import AtQuery, SlugQuery, TermQuery, TextQuery, VersionQuery
+from app.errors import problem_responses
+from app.http import CURRENT, IMMUTABLE
+from app.pagination import Page, PageDep
 from app.register import service as svc
+from app.register import store
+from app.register.api import Chosen, answer, choose
+from app.register.current import State
 from app.register.document import SLUG_PATTERN, NoticeDocument
-from app.register.models import (
-    DataCategory,
+from app.register.models import Controller, NoticeVersion, Service
+from app.register.schemas import (
+    ActivityPublic,
+    ControllerPublic,
     DataCategoryPublic,
-    DataSubject,
     DataSubjectPublic,
-    LawfulBasis,
     LawfulBasisPublic,
-    NoticeVersion,
-    Party,
     PartyPublic,
-    Statute,
+    ServicePublic,
     StatutePublic,
 )
-from app.register.schemas import ActivityPublic, ControllerPublic, ServicePublic
 
-router = APIRouter(prefix="/v1", route_class=FastPathRoute)
+router = APIRouter(prefix="/v1")
 
-SessionDep = Annotated[Session, Depends(get_session)]
-PageDep = Annotated[PageParams, Depends(page_params)]
 SlugPath = Annotated[str, Path(max_length=120, pattern=SLUG_PATTERN)]
-TextQuery = Annotated[
-    str | None,
-    Query(
-        max_length=200,
-        pattern=r"^[^\x00-\x1f]*$",
-        description="Text in the id, name or description",
-    ),
-]
-SlugQuery = Annotated[str | None, Query(max_length=120, pattern=SLUG_PATTERN)]
-AtQuery = Annotated[
-    date | None, Query(description="The date (YYYY-MM-DD) the answer is as of; default today")
-]
-VersionQuery = Annotated[int | None, Query(ge=1, le=1_000_000, description="A version number")]
-
-READ = problem_responses(404, 422, 503)
-NOTICE = problem_responses(304, 404, 422, 503)
+READ = problem_responses(304, 404, 422, 503)
+LIST = problem_responses(304, 422, 503)
 
 
-def notice_representation(request: Request, session: Session, version: NoticeVersion) -> Response:
-    """The notice document of a public version, from the bytes cache (versions are immutable)."""
-
-    def make():
-        document = svc.export_document(session=session, version=version)
-        body = document.model_dump_json(exclude_none=True).encode()
-        return representation(body, "application/json")
-
-    # the status is part of the document (a published version later becomes superseded)
-    rep = request.app.state.cache.get_or_make(("notice", version.id, version.status), make)
-    return conditional_response(request, rep)
+def dump(model: BaseModel, *, exclude_none: bool = False) -> bytes:
+    return model.model_dump_json(exclude_none=exclude_none).encode()
 
 
-def one_selector(at: date | None, version: int | None) -> None:
-    if at is not None and version is not None:
-        raise InvalidQuery(
-            "Give either 'at' or 'version', not both",
-            errors=[FieldError(pointer="version", detail="cannot be combined with 'at'")],
+def public_document(
+    request: Request, session: Session, version_id: int, *, day: date, with_status: bool
+) -> NoticeDocument:
+    """A published version's document as the API shows it."""
+    row = session.get_one(NoticeVersion, version_id)
+    documents: store.Documents = request.app.state.documents
+    return store.with_register_fields(
+        documents.one(session=session, version=row), row, day, with_status=with_status
+    )
+
+
+async def notice_response(request: Request, chosen: Chosen) -> Response:
+    """The notice document of a published version. By number it never changes (so it is
+    served as immutable, without a status, which the versions list gives); otherwise it is
+    what is in effect on a date, with its status."""
+
+    def make(session: Session, state: State) -> bytes:
+        return dump(
+            public_document(
+                request, session, chosen.id, day=state.day, with_status=not chosen.by_number
+            ),
+            exclude_none=True,
         )
 
+    key = ("notice", chosen.id, None if chosen.by_number else chosen.status)
+    return await answer(
+        request,
+        key,
+        make,
+        by_state=False,
+        cache_control=IMMUTABLE if chosen.by_number else CURRENT,
+    )
 
-def controller_public(session: Session, rows: list) -> list[ControllerPublic]:
+
+# --- controllers and services ----------------------------------------------------------------
+
+
+def controllers_public(session: Session, rows: list[Controller]) -> list[ControllerPublic]:
     services = svc.services_of_controllers(session=session, controller_ids=[r.id for r in rows])
     return [
         ControllerPublic(**svc.controller_doc(r).model_dump(), services=services.get(r.id, []))
@@ -81,30 +86,34 @@ def controller_public(session: Session, rows: list) -> list[ControllerPublic]:
     ]
 
 
-@router.get("/controllers", tags=["controllers"], responses=READ)
-def list_controllers(session: SessionDep, page: PageDep) -> Page[ControllerPublic]:
-    rows, total = svc.list_controllers(session=session, limit=page.limit, offset=page.offset)
-    return Page(
-        items=controller_public(session, list(rows)),
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+@router.get("/controllers", tags=["controllers"], response_model=Page[ControllerPublic], responses=LIST)
+async def list_controllers(request: Request, page: PageDep) -> Response:
+    def make(session: Session, _state: State) -> bytes:
+        rows, total = svc.list_controllers(session=session, limit=page.limit, offset=page.offset)
+        return dump(page.of(controllers_public(session, list(rows)), total))
+
+    return await answer(request, ("controllers", page), make)
 
 
-@router.get("/controllers/{controller_id}", tags=["controllers"], responses=READ)
-def get_controller(controller_id: SlugPath, session: SessionDep) -> ControllerPublic:
-    row = svc.get_controller(session=session, controller_id=controller_id)
-    return controller_public(session, [row])[0]
+@router.get(
+    "/controllers/{controller_id}",
+    tags=["controllers"],
+    response_model=ControllerPublic,
+    responses=READ,
+)
+async def get_controller(request: Request, controller_id: SlugPath) -> Response:
+    def make(session: Session, _state: State) -> bytes:
+        row = svc.get_controller(session=session, controller_id=controller_id)
+        return dump(controllers_public(session, [row])[0])
+
+    return await answer(request, ("controller", controller_id), make)
 
 
-def service_public(session: Session, rows: list) -> list[ServicePublic]:
-    ids = [r.id for r in rows]
-    controllers = svc.controllers_of_services(session=session, service_ids=ids)
-    current = svc.current_versions(session=session, service_ids=ids, at=date.today())
+def services_public(session: Session, state: State, rows: list[Service]) -> list[ServicePublic]:
+    controllers = svc.controllers_of_services(session=session, service_ids=[r.id for r in rows])
     out = []
     for r in rows:
-        version = current.get(r.id)
+        current = state.current.get(r.id)
         out.append(
             ServicePublic(
                 id=r.id,
@@ -112,47 +121,39 @@ def service_public(session: Session, rows: list) -> list[ServicePublic]:
                 description=r.description,
                 sub_services=r.sub_services,
                 controllers=controllers.get(r.id, []),
-                current_version=version.version if version else None,
-                effective_from=version.effective_from if version else None,
-                notice_url=f"/v1/services/{r.id}/notice" if version else None,
+                current_version=current.version if current else None,
+                effective_from=current.effective_from if current else None,
+                notice_url=f"/v1/services/{r.id}/notice" if current else None,
             )
         )
     return out
 
 
-@router.get("/services", tags=["services"], responses=READ)
-def list_services(
-    session: SessionDep,
-    page: PageDep,
-    controller: SlugQuery = None,
-    q: TextQuery = None,
-) -> Page[ServicePublic]:
-    rows, total = svc.list_services(
-        session=session, controller=controller, text=q, limit=page.limit, offset=page.offset
-    )
-    return Page(
-        items=service_public(session, list(rows)),
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+@router.get("/services", tags=["services"], response_model=Page[ServicePublic], responses=LIST)
+async def list_services(
+    request: Request, page: PageDep, controller: SlugQuery = None, q: TextQuery = None
+) -> Response:
+    def make(session: Session, state: State) -> bytes:
+        rows, total = svc.list_services(
+            session=session, controller=controller, text=q, limit=page.limit, offset=page.offset
+        )
+        return dump(page.of(services_public(session, state, list(rows)), total))
+
+    return await answer(request, ("services", page, controller, q), make)
 
 
-@router.get("/services/{service_id}", tags=["services"], responses=READ)
-def get_service(service_id: SlugPath, session: SessionDep) -> ServicePublic:
-    row = svc.get_service(session=session, service_id=service_id)
-    return service_public(session, [row])[0]
+@router.get(
+    "/services/{service_id}", tags=["services"], response_model=ServicePublic, responses=READ
+)
+async def get_service(request: Request, service_id: SlugPath) -> Response:
+    def make(session: Session, state: State) -> bytes:
+        row = svc.get_service(session=session, service_id=service_id)
+        return dump(services_public(session, state, [row])[0])
+
+    return await answer(request, ("service", service_id), make)
 
 
-def _current_notice(request: Request) -> Response | None:
-    """Fast path: today's notice document, when its bytes are cached (no selector given)."""
-    if request.scope["query_string"]:
-        return None
-    current = request.app.state.in_effect.get(request.path_params["service_id"])
-    if current is None:
-        return None
-    rep = request.app.state.cache.get(("notice", current[0], current[2]))
-    return None if rep is None else conditional_response(request, rep)
+# --- notice documents ------------------------------------------------------------------------
 
 
 @router.get(
@@ -160,22 +161,16 @@ def _current_notice(request: Request) -> Response | None:
     tags=["notices"],
     response_model=NoticeDocument,
     response_model_exclude_none=True,
-    responses=NOTICE,
+    responses=READ,
     summary="The published notice document",
     description="The notice in effect today, on `at`, or version `version`. Strong ETag; "
-    "`If-None-Match` gives 304.",
+    "`If-None-Match` gives 304. A version chosen by number never changes: it is served as "
+    "immutable and without `notice.status` (the versions list gives each version's status).",
 )
-@fast_path(_current_notice)
-def get_notice(
-    request: Request,
-    service_id: SlugPath,
-    session: SessionDep,
-    at: AtQuery = None,
-    version: VersionQuery = None,
+async def get_notice(
+    request: Request, service_id: SlugPath, at: AtQuery = None, version: VersionQuery = None
 ) -> Response:
-    one_selector(at, version)
-    row = svc.resolve_version(session=session, service_id=service_id, at=at, version=version)
-    return notice_representation(request, session, row)
+    return await notice_response(request, await choose(request, service_id, at, version))
 
 
 @router.get(
@@ -183,136 +178,145 @@ def get_notice(
     tags=["notices"],
     response_model=NoticeDocument,
     response_model_exclude_none=True,
-    responses=NOTICE,
+    responses=READ,
+    summary="One published version of the notice document (immutable)",
 )
-def get_version(
-    request: Request,
-    service_id: SlugPath,
-    version: Annotated[int, Path(ge=1, le=1_000_000)],
-    session: SessionDep,
+async def get_version(
+    request: Request, service_id: SlugPath, version: Annotated[int, Path(ge=1, le=1_000_000)]
 ) -> Response:
-    row = svc.resolve_version(session=session, service_id=service_id, version=version)
-    return notice_representation(request, session, row)
+    return await notice_response(request, await choose(request, service_id, None, version))
 
 
-def _activity_public(session: Session, pairs: list) -> list[ActivityPublic]:
-    documents = svc.load_activities(session=session, activity_rows=[a for a, _ in pairs])
-    controllers = svc.controllers_of_services(
-        session=session, service_ids=list({v.service_id for _, v in pairs})
-    )
-    return [
-        ActivityPublic(
-            **{**doc.model_dump(), "id": f"{version.service_id}.{doc.id}"},
-            service_id=version.service_id,
-            controllers=controllers.get(version.service_id, []),
-            notice_version=version.version,
-            effective_from=version.effective_from,
+# --- activities ------------------------------------------------------------------------------
+
+
+def activities_public(
+    request: Request, session: Session, pairs: list[tuple[NoticeVersion, str]]
+) -> list[ActivityPublic]:
+    documents: store.Documents = request.app.state.documents
+    versions = list({v.id: v for v, _ in pairs}.values())
+    by_id = dict(
+        zip(
+            [v.id for v in versions],
+            documents.get(session=session, versions=versions),
+            strict=True,
         )
-        for doc, (_, version) in zip(documents, pairs, strict=True)
-    ]
+    )
+    out = []
+    for version, slug in pairs:
+        document = by_id[version.id]
+        activity = next(a for a in document.activities if a.id == slug)
+        out.append(
+            ActivityPublic(
+                **{**activity.model_dump(), "id": f"{version.service_id}.{slug}"},
+                service_id=version.service_id,
+                controllers=document.service.controllers,
+                notice_version=version.version,
+                effective_from=version.effective_from,
+            )
+        )
+    return out
 
 
-@router.get("/activities", tags=["activities"], response_model_exclude_none=True, responses=READ)
-def list_activities(
-    session: SessionDep,
+@router.get(
+    "/activities",
+    tags=["activities"],
+    response_model=Page[ActivityPublic],
+    response_model_exclude_none=True,
+    responses=LIST,
+)
+async def list_activities(
+    request: Request,
     page: PageDep,
     controller: SlugQuery = None,
     service: SlugQuery = None,
     data_category: Annotated[
-        str | None,
-        Query(
-            max_length=120,
-            pattern=SLUG_PATTERN,
-            description="A data category; its descendants match too",
-        ),
+        TermQuery, Query(description="A data category; its descendants match too")
     ] = None,
-    recipient: Annotated[
-        str | None,
-        Query(
-            max_length=120, pattern=SLUG_PATTERN, description="A party; its descendants match too"
-        ),
-    ] = None,
-    source: Annotated[
-        str | None,
-        Query(
-            max_length=120, pattern=SLUG_PATTERN, description="A party; its descendants match too"
-        ),
-    ] = None,
-    lawful_basis: Annotated[
-        str | None, Query(max_length=120, pattern=SLUG_PATTERN, examples=["art6-1-e"])
-    ] = None,
-    statute: Annotated[
-        str | None, Query(max_length=120, pattern=SLUG_PATTERN, examples=["children-act-1989"])
-    ] = None,
+    recipient: Annotated[TermQuery, Query(description="A party; its descendants match too")] = None,
+    source: Annotated[TermQuery, Query(description="A party; its descendants match too")] = None,
+    lawful_basis: Annotated[SlugQuery, Query(examples=["art6-1-e"])] = None,
+    statute: Annotated[TermQuery, Query(examples=["children-act-1989"])] = None,
     at: AtQuery = None,
-) -> Page[ActivityPublic]:
-    pairs, total = svc.list_activities(
-        session=session,
-        at=at or date.today(),
-        controller=controller,
-        service=service,
-        data_category=data_category,
-        recipient=recipient,
-        source=source,
-        lawful_basis=lawful_basis,
-        statute=statute,
-        limit=page.limit,
-        offset=page.offset,
-    )
-    return Page(
-        items=_activity_public(session, pairs), total=total, limit=page.limit, offset=page.offset
-    )
+) -> Response:
+    filters: dict[str, Any] = {
+        "controller": controller,
+        "service": service,
+        "data_category": data_category,
+        "recipient": recipient,
+        "source": source,
+        "lawful_basis": lawful_basis,
+        "statute": statute,
+    }
+
+    def make(session: Session, state: State) -> bytes:
+        pairs, total = svc.list_activities(
+            session=session,
+            vocabulary=state.vocabulary,
+            at=at or state.day,
+            limit=page.limit,
+            offset=page.offset,
+            **filters,
+        )
+        return dump(page.of(activities_public(request, session, pairs), total), exclude_none=True)
+
+    return await answer(request, ("activities", page, at, tuple(filters.values())), make)
 
 
 @router.get(
     "/activities/{activity_id}",
     tags=["activities"],
+    response_model=ActivityPublic,
     response_model_exclude_none=True,
     responses=READ,
 )
-def get_activity(activity_id: SlugPath, session: SessionDep, at: AtQuery = None) -> ActivityPublic:
-    pair = svc.get_activity(session=session, activity_id=activity_id, at=at or date.today())
-    return _activity_public(session, [pair])[0]
+async def get_activity(
+    request: Request,
+    activity_id: Annotated[str, Path(max_length=200, pattern=r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")],
+    at: AtQuery = None,
+) -> Response:
+    def make(session: Session, state: State) -> bytes:
+        pair = svc.find_activity(session=session, state=state, activity_id=activity_id, at=at)
+        return dump(activities_public(request, session, [pair])[0], exclude_none=True)
+
+    return await answer(request, ("activity", activity_id, at), make)
 
 
-@router.get("/data-categories", tags=["vocabularies"], responses=READ)
-def list_data_categories(session: SessionDep, page: PageDep) -> Page[DataCategoryPublic]:
-    rows, total = svc.list_terms(
-        session=session, model=DataCategory, limit=page.limit, offset=page.offset
+# --- vocabularies ----------------------------------------------------------------------------
+
+
+def _terms_route(path: str, vocab: str, public: type[BaseModel], summary: str) -> None:
+    async def list_terms(request: Request, page: PageDep) -> Response:
+        def make(_session: Session, state: State) -> bytes:
+            terms, total = svc.list_terms(
+                vocabulary=state.vocabulary, vocab=vocab, limit=page.limit, offset=page.offset
+            )
+            items = [
+                public.model_validate(
+                    t.model_dump()
+                    | ({"kind": state.vocabulary.category_kind(t.slug)} if vocab == "data_categories" else {})
+                )
+                for t in terms
+            ]
+            return dump(page.of(items, total))
+
+        return await answer(request, ("terms", vocab, page), make)
+
+    list_terms.__name__ = f"list_{vocab}"
+    router.add_api_route(
+        path,
+        list_terms,
+        methods=["GET"],
+        tags=["vocabularies"],
+        response_model=Page[public],  # type: ignore[valid-type]
+        responses=LIST,
+        summary=summary,
     )
-    items = [DataCategoryPublic.model_validate(r, from_attributes=True) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
-@router.get("/data-subjects", tags=["vocabularies"], responses=READ)
-def list_data_subjects(session: SessionDep, page: PageDep) -> Page[DataSubjectPublic]:
-    rows, total = svc.list_terms(
-        session=session, model=DataSubject, limit=page.limit, offset=page.offset
-    )
-    items = [DataSubjectPublic.model_validate(r, from_attributes=True) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+_terms_route("/data-categories", "data_categories", DataCategoryPublic, "The data categories")
+_terms_route("/data-subjects", "data_subjects", DataSubjectPublic, "The data subjects")
+_terms_route("/parties", "parties", PartyPublic, "Parties: sources and recipients")
+_terms_route("/statutes", "statutes", StatutePublic, "The legislation registry")
+_terms_route("/lawful-bases", "lawful_bases", LawfulBasisPublic, "Lawful bases and conditions")
 
-
-@router.get("/parties", tags=["vocabularies"], responses=READ)
-def list_parties(session: SessionDep, page: PageDep) -> Page[PartyPublic]:
-    rows, total = svc.list_terms(session=session, model=Party, limit=page.limit, offset=page.offset)
-    items = [PartyPublic.model_validate(r, from_attributes=True) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
-
-
-@router.get("/statutes", tags=["vocabularies"], responses=READ)
-def list_statutes(session: SessionDep, page: PageDep) -> Page[StatutePublic]:
-    rows, total = svc.list_terms(
-        session=session, model=Statute, limit=page.limit, offset=page.offset
-    )
-    items = [StatutePublic.model_validate(r, from_attributes=True) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
-
-
-@router.get("/lawful-bases", tags=["vocabularies"], responses=READ)
-def list_lawful_bases(session: SessionDep, page: PageDep) -> Page[LawfulBasisPublic]:
-    rows, total = svc.list_terms(
-        session=session, model=LawfulBasis, limit=page.limit, offset=page.offset
-    )
-    items = [LawfulBasisPublic.model_validate(r, from_attributes=True) for r in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)

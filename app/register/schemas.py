@@ -6,7 +6,14 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from app.register.document import Activity, ControllerDoc
+from app.register.document import Activity, CategoryKind, ControllerDoc, VersionStatus
+from app.register.vocabulary import (
+    DataCategoryBase,
+    DataSubjectBase,
+    LawfulBasisBase,
+    PartyBase,
+    StatuteBase,
+)
 
 
 class ControllerPublic(ControllerDoc):
@@ -28,8 +35,9 @@ class ServicePublic(BaseModel):
 
 class VersionSummary(BaseModel):
     version: int
-    status: str
+    status: VersionStatus
     effective_from: date | None
+    effective_to: date | None = Field(description="When the next version took (takes) effect")
     published_at: datetime | None
     author: str | None
     change_summary: str | None
@@ -44,6 +52,28 @@ class ActivityPublic(Activity):
     controllers: list[str]
     notice_version: int
     effective_from: date | None
+
+
+class DataCategoryPublic(DataCategoryBase):
+    kind: CategoryKind = Field(  # type: ignore[assignment]
+        description="As the law sees it: the category's own kind, else its parent's"
+    )
+
+
+class DataSubjectPublic(DataSubjectBase):
+    pass
+
+
+class PartyPublic(PartyBase):
+    pass
+
+
+class LawfulBasisPublic(LawfulBasisBase):
+    pass
+
+
+class StatutePublic(StatuteBase):
+    pass
 
 
 class Health(BaseModel):

@@ -1,8 +1,8 @@
 """Reading notice documents and vocabularies from files, with precise errors.
 
-A bad file is reported with its path, the field (as a JSON pointer) or line, and what was
-expected. Cross-references (a slug a document uses that no vocabulary defines) are checked
-here, before anything touches the database.
+A bad file is reported as ``file:line:column: /json/pointer: what is wrong`` for every failing
+value, with did-you-mean suggestions for unknown terms. Nesting deeper than
+:data:`MAX_DEPTH` is refused before anything recurses over it.
 """
 
 from __future__ import annotations
@@ -15,130 +15,170 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from app.register.document import NoticeDocument
-from app.register.vocabulary import Vocabulary, load_vocabulary
+from app.register.document import NoticeDocument, upgrade
+from app.register.vocabulary import (
+    Vocabulary,
+    read_vocabulary_files,
+    reference_problems,
+    vocabulary_problems,
+)
+
+#: How deeply a document file may nest mappings and lists (a notice needs fewer than 10).
+MAX_DEPTH = 32
+
+Positions = dict[str, tuple[int, int]]
 
 
 @dataclass(frozen=True)
 class FileProblem:
     path: str
-    location: str
+    pointer: str
     message: str
+    line: int | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.location}: {self.message}"
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        return f"{where}: {self.pointer}: {self.message}"
 
 
 class DocumentFileError(Exception):
-    """A notice document file that cannot be read or does not match the schema."""
+    """A file that cannot be read, is not a valid notice document, or refers to unknown terms."""
 
     def __init__(self, problems: list[FileProblem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def _pointer(loc: tuple[int | str, ...]) -> str:
-    return "/" + "/".join(str(part) for part in loc) if loc else "/"
+def _escape(part: object) -> str:
+    return str(part).replace("~", "~0").replace("/", "~1")
 
 
-def parse_text(text: str, *, path: str = "<input>") -> Any:
-    """Parse YAML or JSON (JSON is YAML), reporting the line of a syntax error."""
+def pointer(loc: tuple[int | str, ...]) -> str:
+    return "/" + "/".join(_escape(p) for p in loc) if loc else "/"
+
+
+def _positions(root: yaml.Node) -> Positions:
+    """The line and column (1-based) of every value, by JSON pointer; refuses deep nesting."""
+    found: Positions = {}
+    todo: list[tuple[yaml.Node, str, int]] = [(root, "", 0)]
+    while todo:
+        node, at, depth = todo.pop()
+        if depth > MAX_DEPTH:
+            raise DocumentFileError(
+                [
+                    FileProblem(
+                        "", at or "/", f"nested more than {MAX_DEPTH} levels deep",
+                        node.start_mark.line + 1, node.start_mark.column + 1,
+                    )
+                ]
+            )
+        found[at or "/"] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                todo.append((value, f"{at}/{_escape(key.value)}", depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, value in enumerate(node.value):
+                todo.append((value, f"{at}/{i}", depth + 1))
+    return found
+
+
+def parse_text(text: str, *, path: str = "<input>") -> tuple[Any, Positions]:
+    """Parse YAML or JSON, with the position of every value."""
     try:
-        if path.endswith(".json"):
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except json.JSONDecodeError as exc:
-        raise DocumentFileError([FileProblem(path, f"line {exc.lineno}", exc.msg)]) from exc
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError as exc:
+        raise DocumentFileError(
+            [FileProblem(path, "/", f"nested more than {MAX_DEPTH} levels deep")]
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
         problem = getattr(exc, "problem", None) or str(exc)
-        raise DocumentFileError([FileProblem(path, where, f"not valid YAML: {problem}")]) from exc
-
-
-def document_from_data(data: Any, *, path: str = "<input>") -> NoticeDocument:
+        raise DocumentFileError(
+            [
+                FileProblem(
+                    path,
+                    "/",
+                    f"not valid {'JSON' if path.endswith('.json') else 'YAML'}: {problem}",
+                    mark.line + 1 if mark else None,
+                    mark.column + 1 if mark else None,
+                )
+            ]
+        ) from exc
+    if root is None:
+        return None, {}
     try:
-        return NoticeDocument.model_validate(data)
+        positions = _positions(root)
+    except DocumentFileError as exc:
+        raise DocumentFileError(
+            [FileProblem(path, p.pointer, p.message, p.line, p.column) for p in exc.problems]
+        ) from None
+    if path.endswith(".json"):
+        try:
+            return json.loads(text), positions
+        except json.JSONDecodeError as exc:
+            raise DocumentFileError(
+                [FileProblem(path, "/", f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)]
+            ) from exc
+    return yaml.SafeLoader(text).get_single_data(), positions
+
+
+def _at(path: str, positions: Positions, at: str, message: str) -> FileProblem:
+    """A problem at ``at``, placed at the value's position or its nearest parent's."""
+    probe = at
+    while probe and probe not in positions:
+        probe = probe.rsplit("/", 1)[0]
+    line, column = positions.get(probe or "/", (None, None))
+    return FileProblem(path, at, message, line, column)
+
+
+def document_from_data(
+    data: Any, *, path: str = "<input>", positions: Positions | None = None
+) -> NoticeDocument:
+    try:
+        return NoticeDocument.model_validate(upgrade(data))
     except ValidationError as exc:
         raise DocumentFileError(
-            [FileProblem(path, _pointer(e["loc"]), e["msg"]) for e in exc.errors()]
+            [_at(path, positions or {}, pointer(e["loc"]), e["msg"]) for e in exc.errors()]
         ) from exc
 
 
-def read_document(path: Path) -> NoticeDocument:
+def read_document(path: Path, vocabulary: Vocabulary | None = None) -> NoticeDocument:
+    """A notice document file, checked against the schema and, given ``vocabulary``, for
+    unknown terms (with suggestions)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DocumentFileError([FileProblem(str(path), "file", str(exc))]) from exc
-    return document_from_data(parse_text(text, path=str(path)), path=str(path))
-
-
-def reference_problems(document: NoticeDocument, vocabulary: Vocabulary) -> list[str]:
-    """Every slug the document uses that the vocabularies do not define, as JSON pointers."""
-    categories = {t.slug for t in vocabulary.data_categories}
-    parties = {t.slug for t in vocabulary.parties}
-    subjects = {t.slug for t in vocabulary.data_subjects}
-    bases = {t.slug for t in vocabulary.lawful_bases}
-    statutes = {t.slug for t in vocabulary.statutes}
-    problems: list[str] = []
-
-    def need(known: set[str], slug: str, pointer: str, what: str) -> None:
-        if slug not in known:
-            problems.append(f"{pointer}: unknown {what} '{slug}'")
-
-    for i, act in enumerate(document.activities):
-        base = f"/activities/{i}"
-        for j, s in enumerate(act.data_subjects):
-            need(subjects, s, f"{base}/data_subjects/{j}", "data subject")
-        for j, c in enumerate(act.data_categories):
-            need(categories, c.category, f"{base}/data_categories/{j}/category", "data category")
-        for role in ("sources", "recipients"):
-            for j, link in enumerate(getattr(act, role)):
-                need(parties, link.party, f"{base}/{role}/{j}/party", "party")
-                for k, c in enumerate(link.data_categories):
-                    need(categories, c, f"{base}/{role}/{j}/data_categories/{k}", "data category")
-        for j, b in enumerate(act.lawful_bases):
-            need(bases, b.basis, f"{base}/lawful_bases/{j}/basis", "lawful basis")
-        for j, st in enumerate(act.statutes):
-            if st.statute is not None:
-                need(statutes, st.statute, f"{base}/statutes/{j}/statute", "statute")
-        for j, arr in enumerate(act.sharing_arrangements):
-            for k, p in enumerate(arr.parties):
-                need(parties, p, f"{base}/sharing_arrangements/{j}/parties/{k}", "party")
-    return problems
-
-
-def vocabulary_problems(vocabulary: Vocabulary) -> list[str]:
-    problems: list[str] = []
-    for name, terms in (
-        ("data-categories", vocabulary.data_categories),
-        ("parties", vocabulary.parties),
-    ):
-        slugs = [t.slug for t in terms]
-        problems += [
-            f"{name}: duplicate slug '{s}'" for s in sorted(set(slugs)) if slugs.count(s) > 1
+        raise DocumentFileError([FileProblem(str(path), "/", str(exc))]) from exc
+    data, positions = parse_text(text, path=str(path))
+    document = document_from_data(data, path=str(path), positions=positions)
+    if vocabulary is not None:
+        problems = [
+            _at(
+                str(path),
+                positions,
+                p.pointer,
+                p.detail + (f" (did you mean {', '.join(p.suggestions)}?)" if p.suggestions else ""),
+            )
+            for p in reference_problems(document, vocabulary)
         ]
-        known = set(slugs)
-        problems += [
-            f"{name}: '{t.slug}' has unknown parent '{t.parent}'"
-            for t in terms
-            if t.parent is not None and t.parent not in known
-        ]
-    parties = {t.slug for t in vocabulary.parties}
-    problems += [
-        f"parties: '{t.slug}' replaced_by unknown '{t.replaced_by}'"
-        for t in vocabulary.parties
-        if t.replaced_by and t.replaced_by not in parties
-    ]
-    for name, slugs in (
-        ("data-subjects", [t.slug for t in vocabulary.data_subjects]),
-        ("lawful-bases", [t.slug for t in vocabulary.lawful_bases]),
-        ("statutes", [t.slug for t in vocabulary.statutes]),
-    ):
-        problems += [
-            f"{name}: duplicate slug '{s}'" for s in sorted(set(slugs)) if slugs.count(s) > 1
-        ]
-    return problems
+        if problems:
+            raise DocumentFileError(problems)
+    return document
+
+
+def read_vocabulary(directory: Path) -> Vocabulary:
+    """The vocabulary files of a directory (``seed/vocab``), checked for consistency."""
+    try:
+        vocabulary = Vocabulary.from_data(read_vocabulary_files(directory))
+    except ValidationError as exc:
+        raise DocumentFileError(
+            [FileProblem(str(directory), pointer(e["loc"]), e["msg"]) for e in exc.errors()]
+        ) from exc
+    problems = vocabulary_problems(vocabulary)
+    if problems:
+        raise DocumentFileError([FileProblem(str(directory), "/", p) for p in problems])
+    return vocabulary
 
 
 @dataclass(frozen=True)
@@ -149,31 +189,18 @@ class SeedSet:
 
 def read_seed_dir(directory: Path) -> SeedSet:
     """Read ``<dir>/vocab/*.yaml`` and every ``<dir>/*.yaml`` notice, checking references."""
-    try:
-        vocabulary = load_vocabulary(directory / "vocab")
-    except ValidationError as exc:
-        raise DocumentFileError(
-            [
-                FileProblem(str(directory / "vocab"), _pointer(e["loc"]), e["msg"])
-                for e in exc.errors()
-            ]
-        ) from exc
-    problems = [
-        FileProblem(str(directory / "vocab"), "vocabulary", p)
-        for p in vocabulary_problems(vocabulary)
-    ]
+    vocabulary = read_vocabulary(directory / "vocab")
+    problems: list[FileProblem] = []
     documents: list[NoticeDocument] = []
     for path in sorted(directory.glob("*.yaml")):
-        document = read_document(path)
-        problems += [
-            FileProblem(str(path), *p.split(": ", 1))
-            for p in reference_problems(document, vocabulary)
-        ]
+        try:
+            document = read_document(path, vocabulary)
+        except DocumentFileError as exc:
+            problems += exc.problems
+            continue
         if path.stem != document.service.id:
             problems.append(
-                FileProblem(
-                    str(path), "/service/id", f"file name must be '{document.service.id}.yaml'"
-                )
+                FileProblem(str(path), "/service/id", f"file name must be '{document.service.id}.yaml'")
             )
         documents.append(document)
     if problems:

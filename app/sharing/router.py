@@ -1,40 +1,44 @@
-"""The sharing question for case-management systems: ``GET .../lawful-basis``."""
+"""The sharing question for case-management systems: ``GET .../lawful-basis``.
+
+An answer about one service is kept under the id of the version it comes from, the vocabulary's
+revision, the date and the question: a published version never changes, so neither does the
+answer. An answer about a controller's services is kept under the register's revisions.
+"""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import StringConstraints
+from sqlmodel import Session
 
-from app.cache import FastPathRoute, Representation, fast_path
-from app.db import connect
-from app.errors import problem_responses
-from app.register.document import SLUG_PATTERN
+from app.deps import AtQuery, SlugPath
+from app.errors import NotFound, problem_responses
+from app.register import service as svc
+from app.register import store
+from app.register.api import answer, choose, current_state
+from app.register.current import State
+from app.register.document import SLUG_PATTERN, TERM_PATTERN
+from app.register.models import Controller, NoticeVersion
 from app.sharing.schemas import LawfulBasisAnswer
-from app.sharing.service import check_terms, lawful_basis_lookup, require_service, vocab_epoch
+from app.sharing.service import Consulted, lookup
 
-router = APIRouter(prefix="/v1", tags=["sharing"], route_class=FastPathRoute)
+router = APIRouter(prefix="/v1", tags=["sharing"])
 
-#: Answers about today's published versions are kept (``app.state.answers``), keyed by the
-#: service's version number, the day, the vocabulary and the question exactly as asked: the
-#: version's records never change, so neither does the answer.
-_ANSWER_PARAMS = frozenset(("recipient", "data_category", "purpose"))
-
-SlugPath = Annotated[str, Path(max_length=120, pattern=SLUG_PATTERN)]
 Recipient = Annotated[
     str,
     Query(
         min_length=1,
-        max_length=120,
+        max_length=160,
+        pattern=TERM_PATTERN,
         description="The recipient party (slug). Activities that list it, or a party above it "
         "in the party hierarchy, match.",
         examples=["police"],
     ),
 ]
 Categories = Annotated[
-    list[Annotated[str, StringConstraints(min_length=1, max_length=120)]],
+    list[Annotated[str, StringConstraints(min_length=1, max_length=160, pattern=TERM_PATTERN)]],
     Query(
         min_length=1,
         max_length=50,
@@ -47,11 +51,9 @@ Purpose = Annotated[
     str | None,
     Query(
         max_length=200,
+        pattern=r"^[^\x00-\x1f]*$",
         description="Only activities with a purpose containing this text (case-insensitive)",
     ),
-]
-AtQuery = Annotated[
-    date | None, Query(description="The date (YYYY-MM-DD) the answer is as of; default today")
 ]
 
 DESCRIPTION = (
@@ -65,53 +67,30 @@ DESCRIPTION = (
 )
 
 
-def _answer_key(
-    service_id: str,
-    version: int,
-    day: date,
-    epoch: int,
-    recipient: str,
-    categories: list[str],
-    purpose: str | None,
-) -> tuple[object, ...]:
-    return ("lawful-basis", service_id, version, day, epoch, recipient, tuple(categories), purpose)
-
-
-def _cached_answer(request: Request) -> Response | None:
-    """Fast path: the answer about today's version, when the same question was answered."""
-    params = request.query_params
-    if any(key not in _ANSWER_PARAMS for key in params):
-        return None
-    recipients, purposes = params.getlist("recipient"), params.getlist("purpose")
-    epoch = vocab_epoch(request.app.state)
-    if len(recipients) != 1 or len(purposes) > 1 or epoch is None:
-        return None
-    service_id = request.path_params["service_id"]
-    current = request.app.state.in_effect.get(service_id)
-    if current is None:
-        return None
-    key = _answer_key(
-        service_id,
-        current[1],
-        date.today(),
-        epoch,
-        recipients[0],
-        params.getlist("data_category"),
-        purposes[0] if purposes else None,
+def _require_terms(state: State, recipient: str, categories: list[str]) -> None:
+    svc.require_terms(
+        vocabulary=state.vocabulary,
+        wanted=[("recipient", recipient, "parties")]
+        + [("data_category", c, "data_categories") for c in categories],
     )
-    rep = request.app.state.answers.get(key)
-    return None if rep is None else Response(rep.body, media_type=rep.media_type)
+
+
+def _consulted(request: Request, session: Session, versions: list[NoticeVersion]) -> list[Consulted]:
+    documents: store.Documents = request.app.state.documents
+    return [
+        Consulted(v.service_id, v.version, v.effective_from, d)
+        for v, d in zip(versions, documents.get(session=session, versions=versions), strict=True)
+    ]
 
 
 @router.get(
     "/services/{service_id}/lawful-basis",
     response_model=LawfulBasisAnswer,
-    responses=problem_responses(404, 422, 503),
+    responses=problem_responses(304, 404, 422, 503),
     summary="Is this disclosure documented for this service, and on what basis?",
     description=DESCRIPTION,
 )
-@fast_path(_cached_answer)
-def service_lawful_basis(
+async def service_lawful_basis(
     request: Request,
     service_id: SlugPath,
     recipient: Recipient,
@@ -119,72 +98,81 @@ def service_lawful_basis(
     purpose: Purpose = None,
     at: AtQuery = None,
 ) -> Response:
-    # The version in effect today, from the fast paths' map when it was checked against the
-    # database within the last second: no query for it, and none to know the service exists.
-    current = request.app.state.in_effect.confirmed(service_id) if at is None else None
-    with connect(request) as conn:
-        if current is None:
-            require_service(conn, service_id)  # 404 for an unknown service before any 422
-        vocab = check_terms(
-            state=request.app.state, conn=conn, recipient=recipient, categories=data_category
+    chosen = await choose(request, service_id, at, None)  # 404 before any 422
+    state = await current_state(request)
+    _require_terms(state, recipient, data_category)
+    day = at or state.day
+
+    def make(session: Session, _state: State) -> bytes:
+        version = session.get_one(NoticeVersion, chosen.id)
+        return (
+            lookup(
+                consulted=_consulted(request, session, [version]),
+                vocabulary=state.vocabulary,
+                at=day,
+                recipient=recipient,
+                data_categories=data_category,
+                purpose=purpose or None,
+                service_id=service_id,
+            )
+            .model_dump_json()
+            .encode()
         )
-        answer = lawful_basis_lookup(
-            conn=conn,
-            vocab=vocab,
-            at=at or date.today(),
-            recipient=recipient,
-            data_categories=data_category,
-            purpose=purpose or None,
-            service_id=service_id,
-            current=current,
-        )
-    rep = Representation(answer.model_dump_json().encode(), "application/json", "")
-    epoch = vocab_epoch(request.app.state, vocab)
-    if at is None and epoch is not None and len(answer.services) == 1:
-        key = _answer_key(
-            service_id,
-            answer.services[0].notice_version,
-            answer.at,
-            epoch,
-            recipient,
-            data_category,
-            purpose,
-        )
-        request.app.state.answers.put(key, rep)
-    return Response(rep.body, media_type=rep.media_type)
+
+    key = (
+        "lawful-basis",
+        chosen.id,
+        state.revisions[0],
+        day,
+        recipient,
+        tuple(data_category),
+        purpose or None,
+    )
+    return await answer(request, key, make, by_state=False)
 
 
 @router.get(
     "/lawful-basis",
-    responses=problem_responses(404, 422, 503),
+    response_model=LawfulBasisAnswer,
+    responses=problem_responses(304, 404, 422, 503),
     summary="Is this disclosure documented for any service of this controller?",
     description=DESCRIPTION
     + " Across every service of `controller`; `services` gives the answer per service.",
 )
-def controller_lawful_basis(
+async def controller_lawful_basis(
     request: Request,
     controller: Annotated[
-        str, Query(min_length=1, max_length=120, description="The controller (slug)")
+        str,
+        Query(min_length=1, max_length=120, pattern=SLUG_PATTERN, description="The controller"),
     ],
     recipient: Recipient,
     data_category: Categories,
     purpose: Purpose = None,
     at: AtQuery = None,
-) -> LawfulBasisAnswer:
-    with connect(request) as conn:
-        vocab = check_terms(
-            state=request.app.state,
-            conn=conn,
-            recipient=recipient,
-            categories=data_category,
-            controller=controller,
+) -> Response:
+    state = await current_state(request)
+    _require_terms(state, recipient, data_category)
+    day = at or state.day
+
+    def make(session: Session, _state: State) -> bytes:
+        svc.require_ids(session=session, wanted=[("controller", controller, Controller)])
+        versions = store.versions_in_effect(session=session, at=day, controller=controller)
+        if not versions:
+            raise NotFound(f"Controller '{controller}' had no published notice in effect on {day}")
+        return (
+            lookup(
+                consulted=_consulted(request, session, versions),
+                vocabulary=state.vocabulary,
+                at=day,
+                recipient=recipient,
+                data_categories=data_category,
+                purpose=purpose or None,
+                controller=controller,
+            )
+            .model_dump_json()
+            .encode()
         )
-        return lawful_basis_lookup(
-            conn=conn,
-            vocab=vocab,
-            at=at or date.today(),
-            recipient=recipient,
-            data_categories=data_category,
-            purpose=purpose or None,
-            controller=controller,
-        )
+
+    key = ("lawful-basis-controller", controller, day, recipient, tuple(data_category), purpose)
+    return await answer(request, key, make)
+

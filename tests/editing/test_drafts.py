@@ -71,11 +71,11 @@ def test_create_read_and_one_open_draft(
         fresh_client.get(f"/v1/services/{SERVICE}/notice", params={"version": 2}).status_code == 404
     )
     public = fresh_client.get(f"/v1/services/{SERVICE}/notice/versions").json()
-    assert [v["status"] for v in public["items"]] == ["published"]
+    assert [v["status"] for v in public["items"]] == ["in_effect"]
     private = fresh_client.get(
         f"/v1/services/{SERVICE}/notice/versions", headers=keys["editor"]
     ).json()
-    assert [v["status"] for v in private["items"]] == ["published", "draft"]
+    assert [v["status"] for v in private["items"]] == ["in_effect", "draft"]
     assert private["items"][1]["author"] == "test-editor"
 
 
@@ -162,18 +162,21 @@ def test_merge_patch_and_json_patch(
     assert wrong_shape.status_code == 422
 
 
-def test_drafts_cannot_change_controllers_or_other_services(
+def test_drafts_keep_their_own_controller_details_but_not_other_services(
     fresh_client: TestClient, keys: dict[str, dict[str, str]]
 ) -> None:
-    document = fresh_client.get(f"/v1/services/{SERVICE}/notice").json()
-    document["controllers"][0]["dpo"]["email"] = "someone@example.org"
-    refused = fresh_client.post(DRAFTS, json=document, headers=keys["editor"])
-    assert refused.status_code == 422
-    assert refused.json()["errors"][0]["pointer"] == "/controllers"
     other = fresh_client.get("/v1/services/camden-early-help/notice").json()
     wrong_service = fresh_client.post(DRAFTS, json=other, headers=keys["editor"])
     assert wrong_service.status_code == 422
     assert wrong_service.json()["errors"][0]["pointer"] == "/service/id"
+    document = fresh_client.get(f"/v1/services/{SERVICE}/notice").json()
+    document["controllers"][0]["dpo"]["email"] = "someone@example.org"
+    created = fresh_client.post(DRAFTS, json=document, headers=keys["editor"])
+    assert created.status_code == 201, "a notice gives its own contact details"
+    assert created.json()["controllers"][0]["dpo"]["email"] == "someone@example.org"
+    assert fresh_client.get("/v1/controllers/camden").json()["dpo"]["email"] != (
+        "someone@example.org"
+    ), "the register's record of the controller is not changed by a draft"
 
 
 def test_publish_is_atomic_checked_and_audited(
@@ -204,10 +207,10 @@ def test_publish_is_atomic_checked_and_audited(
     body["override_reason"] = "Correction of the Equality Act citation follows in the next review"
     ok = fresh_client.post(publish, json=body, headers={**keys["publisher"], "If-Match": etag})
     assert ok.status_code == 200, ok.text
-    assert ok.json()["status"] == "published"
+    assert ok.json()["status"] == "in_effect"
     assert ok.json()["effective_from"] == "2026-12-01"
     versions = fresh_client.get(f"/v1/services/{SERVICE}/notice/versions").json()["items"]
-    assert [(v["version"], v["status"]) for v in versions] == [(1, "superseded"), (2, "published")]
+    assert [(v["version"], v["status"]) for v in versions] == [(1, "superseded"), (2, "in_effect")]
     # in effect from its date: before then the old version answers
     assert (
         fresh_client.get(f"/v1/services/{SERVICE}/notice", params={"at": "2026-11-30"}).json()[
@@ -384,7 +387,9 @@ def test_published_versions_keep_the_controller_details_they_were_published_with
     assert after.content == before.content, "a published version does not change"
     assert after.json()["controllers"][0]["dpo"]["email"] == "dpo@camden.gov.uk"
     draft = _create(fresh_client, keys).json()
-    assert draft["controllers"][0]["dpo"]["email"] == "data.protection@camden.gov.uk"
+    assert draft["controllers"][0]["dpo"]["email"] == "dpo@camden.gov.uk", (
+        "a draft copies the notice's own details, not the register's record of the controller"
+    )
 
 
 def test_review_findings_on_drafts_and_publishing(
@@ -497,8 +502,11 @@ def test_chunked_bodies_over_the_limit_are_413(
 def test_a_superseded_version_says_so_even_after_being_cached(
     fresh_client: TestClient, keys: dict[str, dict[str, str]]
 ) -> None:
-    first = fresh_client.get(f"/v1/services/{SERVICE}/notice/versions/1")
-    assert first.json()["notice"]["status"] == "published"
+    first = fresh_client.get(f"/v1/services/{SERVICE}/notice")
+    assert first.json()["notice"]["status"] == "in_effect"
+    by_number = fresh_client.get(f"/v1/services/{SERVICE}/notice/versions/1")
+    assert "status" not in by_number.json()["notice"], "a version by number never changes"
+    assert by_number.headers["cache-control"] == "public, max-age=31536000, immutable"
     created = _create(fresh_client, keys)
     body = {"change_summary": "second", "override_reason": "test"}
     published = fresh_client.post(
@@ -507,7 +515,11 @@ def test_a_superseded_version_says_so_even_after_being_cached(
         headers={**keys["publisher"], "If-Match": created.headers["etag"]},
     )
     assert published.status_code == 200
-    again = fresh_client.get(f"/v1/services/{SERVICE}/notice/versions/1")
+    again = fresh_client.get(f"/v1/services/{SERVICE}/notice", params={"at": "2026-11-30"})
+    assert again.json()["notice"]["version"] == 1
     assert again.json()["notice"]["status"] == "superseded"
     assert again.headers["etag"] != first.headers["etag"]
+    assert fresh_client.get(f"/v1/services/{SERVICE}/notice/versions/1").content == (
+        by_number.content
+    )
     assert fresh_client.get(f"/v1/services/{SERVICE}/notice").json()["notice"]["version"] == 2

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # --------------------------------------------------------------------------- vocabulary
 
-VOCABULARY = Vocabulary.model_validate(
+VOCABULARY = Vocabulary.from_data(
     {
         "data_categories": [
             {"slug": "personal", "name": "Personal details", "kind": "personal"},
@@ -99,6 +99,8 @@ VOCABULARY = Vocabulary.model_validate(
                     "name": "Health or social care purposes",
                     "schedule1_part": 1,
                     "schedule1_paragraph": 2,
+
+                    "pairs_with": ["art9-2-h", "art10"],
                 },
                 {
                     "slug": "dpa2018-sch1-para18",
@@ -107,6 +109,8 @@ VOCABULARY = Vocabulary.model_validate(
                     "name": "Safeguarding",
                     "schedule1_part": 2,
                     "schedule1_paragraph": 18,
+
+                    "pairs_with": ["art9-2-g", "art10"],
                 },
                 {
                     "slug": "dpa2018-sch1-para29",
@@ -115,6 +119,8 @@ VOCABULARY = Vocabulary.model_validate(
                     "name": "Consent",
                     "schedule1_part": 3,
                     "schedule1_paragraph": 29,
+
+                    "pairs_with": ["art10"],
                 },
                 {
                     "slug": "dpa2018-sch1-para36",
@@ -123,6 +129,8 @@ VOCABULARY = Vocabulary.model_validate(
                     "name": "Extension of Part 2 conditions",
                     "schedule1_part": 3,
                     "schedule1_paragraph": 36,
+
+                    "pairs_with": ["art10"],
                 },
             )
         ],
@@ -196,7 +204,7 @@ def _clean_notice() -> dict[str, Any]:
                 )
             ],
             "complaint": {
-                "ico_named": True,
+                "text": "You can complain to the Information Commissioner's Office (ICO).",
                 "contact_first": {"email": "dpo@testshire.gov.uk"},
                 "ico_contact": {"phone": "0303 123 1113", "email": "casework@ico.org.uk"},
             },
@@ -207,7 +215,7 @@ def _clean_notice() -> dict[str, Any]:
                 "id": "support",
                 "name": "Family support",
                 "purposes": ["Provide family support"],
-                "data_subjects": ["child"],
+                "data_subjects": [{"subject": "child"}],
                 "data_categories": [{"category": "personal.name"}],
                 "sources": [{"party": "data-subject"}, {"party": "police"}],
                 "recipients": [{"party": "police"}],
@@ -453,7 +461,7 @@ def test_withdraw_consent() -> None:
 
 def test_complaint_ico() -> None:
     def not_named(d: dict[str, Any]) -> None:
-        d["notice"]["complaint"] = {"ico_named": False, "text": "Contact us"}
+        d["notice"]["complaint"] = { "text": "Contact us"}
 
     hits = of_rule(build(not_named), "art13-14.complaint-ico")
     assert [(f.pointer, f.severity) for f in hits] == [("/notice/complaint", "error")]
@@ -462,6 +470,18 @@ def test_complaint_ico() -> None:
         == 1
     )
     assert of_rule(build(), "art13-14.complaint-ico") == []
+
+
+def test_complaint_ico_not_stated() -> None:
+    def advice_only(d: dict[str, Any]) -> None:
+        d["notice"]["complaint"]["text"] = (
+            "For independent advice about data protection you can contact the ICO."
+        )
+
+    hits = of_rule(build(advice_only), "art13-14.complaint-ico-not-stated")
+    assert [(f.pointer, f.severity) for f in hits] == [("/notice/complaint", "warning")]
+    assert of_rule(build(advice_only), "art13-14.complaint-ico") == []
+    assert of_rule(build(), "art13-14.complaint-ico-not-stated") == []
 
 
 def test_statutory_requirement() -> None:

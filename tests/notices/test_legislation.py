@@ -14,10 +14,11 @@ from app.notices.legislation import (
     parse_provisions,
     resolve_citation,
 )
-from app.register.vocabulary import StatuteTerm, load_vocabulary
+from app.register.seeds import read_vocabulary
+from app.register.vocabulary import StatuteBase as StatuteTerm
 
 ROOT = Path(__file__).resolve().parents[2]
-REGISTRY = load_vocabulary(ROOT / "seed" / "vocab").statutes
+REGISTRY = list(read_vocabulary(ROOT / "seed" / "vocab").statutes.values())
 RESOLVER = Resolver(REGISTRY)
 
 

@@ -27,7 +27,7 @@ SUFFIX = {"html": "html", "markdown": "md", "text": "txt"}
 
 
 def vocabulary() -> Vocabulary:
-    return Vocabulary.model_validate(
+    return Vocabulary.from_data(
         {
             "data_categories": [
                 {"slug": "identity", "name": "Identity details", "kind": "personal"},
@@ -92,6 +92,8 @@ def vocabulary() -> Vocabulary:
                     "description": "safeguarding",
                     "schedule1_part": 2,
                     "schedule1_paragraph": 18,
+
+                    "pairs_with": ["art9-2-g", "art10"],
                     "uri": "https://www.legislation.gov.uk/ukpga/2018/12/schedule/1/paragraph/18",
                 },
                 {
@@ -102,6 +104,8 @@ def vocabulary() -> Vocabulary:
                     "description": "extension",
                     "schedule1_part": 3,
                     "schedule1_paragraph": 36,
+
+                    "pairs_with": ["art10"],
                     "uri": "https://www.legislation.gov.uk/ukpga/2018/12/schedule/1/paragraph/36",
                 },
             ],
@@ -159,7 +163,6 @@ def document_data() -> dict[str, Any]:
             ],
             "rights_text": "You do not have to pay to exercise your rights.",
             "complaint": {
-                "ico_named": True,
                 "text": "You can complain to the ICO if unhappy.",
                 "contact_first": {"email": "complaints@anytown.gov.uk"},
                 "ico_contact": {
@@ -180,7 +183,7 @@ def document_data() -> dict[str, Any]:
                 "name": "Family support",
                 "description": "Casework with families.",
                 "purposes": ["plan and provide support", "evaluate our services"],
-                "data_subjects": ["child", "parent"],
+                "data_subjects": [{"subject": "child"}, {"subject": "parent"}],
                 "data_categories": [
                     {"category": "identity", "examples": ["name", "date of birth"]},
                     {"category": "special.health", "examples": ["mental health"]},
@@ -255,7 +258,7 @@ def document_data() -> dict[str, Any]:
                 "id": "nursery-app",
                 "name": "Nursery app",
                 "purposes": ["share your child's development"],
-                "data_subjects": ["child"],
+                "data_subjects": [{"subject": "child"}],
                 "data_categories": [{"category": "photos", "examples": ["video clips"]}],
                 "recipients": [{"party": "other-parents", "data_categories": ["photos"]}],
                 "lawful_bases": [{"basis": "art6-1-a"}],
@@ -468,7 +471,7 @@ def test_version_metadata_and_draft_marker() -> None:
     assert "This notice was last updated: March 2024." in tail
     assert "This is version 3 of the notice, in effect from 1 April 2024." in tail
     assert "Added the nursery app." in tail
-    data["notice"].update(status="published", last_updated_as_written=None)
+    data["notice"].update(status="in_effect", last_updated_as_written=None)
     text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
     assert "draft" not in text
     assert "This notice was last updated: 1 November 2023." in text
@@ -480,10 +483,11 @@ def test_no_complaint_section_without_complaint_and_no_invented_ico_contact() ->
     text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
     assert "How to complain" not in text
     assert "0303 123 1113" not in text
-    data["notice"]["complaint"] = {"ico_named": True}
+    data["notice"]["complaint"] = {"text": "You can complain to the ICO."}
     text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
     assert "How to complain" in text
-    assert "Information Commissioner's Office" in text
+    assert "You can complain to the ICO." in text
+    assert "Information Commissioner's Office" not in text, "only the notice's own words"
     assert "0303" not in text
 
 

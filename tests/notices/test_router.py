@@ -101,7 +101,7 @@ def test_drafts_render_only_with_a_key(
     draft = fresh_client.get(url, params={"version": 2, "format": "text"}, headers=keys["auditor"])
     assert draft.status_code == 200
     assert "Draft title for review" in draft.text
-    assert draft.headers["cache-control"] == "no-store"
+    assert draft.headers["cache-control"] == "private, no-store"
     checked = fresh_client.get(
         "/v1/services/camden-family-support/notice/checks",
         params={"version": 2},
@@ -197,7 +197,10 @@ def test_cli_check_passes_a_clean_notice(seeded: None, tmp_path: Path) -> None:
                     "portability",
                 )
             ],
-            "complaint": {"ico_named": True, "ico_contact": {"phone": "0303 123 1113"}},
+            "complaint": {
+                "text": "You can complain to the Information Commissioner's Office.",
+                "ico_contact": {"phone": "0303 123 1113"},
+            },
             "provision_requirement": "If you do not provide it we cannot help you.",
         },
         "activities": [
@@ -205,7 +208,7 @@ def test_cli_check_passes_a_clean_notice(seeded: None, tmp_path: Path) -> None:
                 "id": "support",
                 "name": "Family support",
                 "purposes": ["Provide family support"],
-                "data_subjects": ["child"],
+                "data_subjects": [{"subject": "child"}],
                 "data_categories": [{"category": "personal.identity.name"}],
                 "sources": [{"party": "data-subject"}, {"party": "police"}],
                 "recipients": [{"party": "police"}],

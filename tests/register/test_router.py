@@ -62,7 +62,7 @@ def test_notice_document_with_etag_and_304(client: TestClient) -> None:
     assert document["service"]["id"] == "camden-early-help"
     assert document["controllers"][0]["dpo"]["email"] == "dpo@camden.gov.uk"
     assert document["notice"]["version"] == 1
-    assert document["notice"]["status"] == "published"
+    assert document["notice"]["status"] == "in_effect"
     etag = response.headers["etag"]
     assert etag.startswith('"') and not etag.startswith("W/")
     again = client.get("/v1/services/camden-early-help/notice", headers={"If-None-Match": etag})
@@ -109,7 +109,7 @@ def test_versions_list(client: TestClient) -> None:
     body = client.get("/v1/services/southwark-early-help/notice/versions").json()
     assert body["total"] == 1
     assert body["items"][0]["version"] == 1
-    assert body["items"][0]["status"] == "published"
+    assert body["items"][0]["status"] == "in_effect"
 
 
 def test_unknown_ids_are_404_problems(client: TestClient) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from app.notices.checks import names_ico
 from app.register.document import Activity, NoticeDocument, PartyLink
 from app.register.seeds import SeedSet, read_seed_dir
 
@@ -114,7 +115,7 @@ def test_category_kind_follows_its_branch(seeds: SeedSet) -> None:
         "special": "special_category",
         "criminal": "criminal_offence",
     }
-    for term in seeds.vocabulary.data_categories:
+    for term in seeds.vocabulary.categories.values():
         assert term.kind == expected[term.slug.split(".")[0]], term.slug
     gender = seeds.vocabulary.category("personal.identity.gender")
     assert gender is not None and gender.kind == "personal"
@@ -135,7 +136,7 @@ def test_renamed_and_replaced_bodies(seeds: SeedSet) -> None:
 
 
 def test_no_party_is_defined_twice_and_police_is_one_party(seeds: SeedSet) -> None:
-    slugs = [p.slug for p in seeds.vocabulary.parties]
+    slugs = [p.slug for p in seeds.vocabulary.parties.values()]
     assert len(slugs) == len(set(slugs))
     for service_id in ("southwark-early-help", "camden-early-help", "camden-family-support"):
         doc = _doc(seeds, service_id)
@@ -152,7 +153,7 @@ def test_southwark_contacts_kept_as_written(seeds: SeedSet) -> None:
     assert dpo.email == "DPO@southwark.gov.uk"
     assert dpo.phone == "020 75525 5000"  # one digit too many, as published
     assert doc.notice.complaint is not None
-    assert doc.notice.complaint.ico_named is False
+    assert not names_ico(doc.notice.complaint)
     access = next(r for r in doc.notice.rights if r.right == "access")
     assert "County Council" in (access.text or "")
 
@@ -309,7 +310,7 @@ def test_camden_early_help_citations_and_transfers(seeds: SeedSet) -> None:
     assert {"dluhc", "mhclg", "ccgs"} <= _recipients(casework)
     assert casework.transfers is not None and casework.transfers.occurs == "conditional"
     complaint = doc.notice.complaint
-    assert complaint is not None and complaint.ico_named
+    assert complaint is not None and names_ico(complaint)
     assert complaint.contact_first is not None
     assert complaint.contact_first.email == "dpa@camden.gov.uk"  # differs from the DPO address
 
@@ -407,7 +408,7 @@ def test_family_support_bases_and_contacts(seeds: SeedSet) -> None:
     assert act.transfers is not None and act.transfers.occurs == "no"
     assert act.automated_decision_making is not None and not act.automated_decision_making.used
     complaint = doc.notice.complaint
-    assert complaint is not None and complaint.ico_named
+    assert complaint is not None and names_ico(complaint)
     assert complaint.contact_first is not None
     assert complaint.contact_first.email == "dpo@camden.gov.uk"
     assert {"camden-safety-net", "ccgs", "mhclg", "police"} <= _recipients(act)
@@ -447,7 +448,7 @@ def test_joint_notice_has_no_dpo_rights_list_or_complaint_route(seeds: SeedSet) 
     assert sorted(doc.service.controllers) == ["cambridgeshire", "peterborough"]
     assert all(c.dpo is None for c in doc.controllers)
     assert doc.notice.rights == []
-    assert doc.notice.complaint is None or doc.notice.complaint.ico_named is False
+    assert not names_ico(doc.notice.complaint)
 
 
 def test_joint_notice_bases_statutes_retention(seeds: SeedSet) -> None:

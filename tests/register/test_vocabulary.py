@@ -1,40 +1,61 @@
-"""The Schedule 1 rules shared by the checks, the lookup and the export."""
+"""The vocabulary in memory: hierarchies, inherited kinds, snapshots, a document's own terms."""
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
-
+from app.register.document import NoticeDocument
 from app.register.seeds import SeedSet
-from app.register.vocabulary import criminal_condition_met, schedule1_shortfall
+from app.register.vocabulary import Vocabulary, local_vocabulary, reference_problems
 
 
-def test_schedule1_must_be_of_the_part_the_art9_condition_needs(seed: SeedSet) -> None:
-    basis = {b.slug: b for b in seed.vocabulary.lawful_bases}
-    g, h, a = basis["art9-2-g"], basis["art9-2-h"], basis["art9-2-a"]
-    para18, para2, para36 = (
-        basis["dpa2018-sch1-para18"],
-        basis["dpa2018-sch1-para2"],
-        basis["dpa2018-sch1-para36"],
+def test_hierarchies_and_inherited_kinds(seed: SeedSet) -> None:
+    v = seed.vocabulary
+    assert v.ancestors("data_categories", "special.health.mental") == (
+        "special.health.mental",
+        "special.health",
+        "special",
     )
-    assert schedule1_shortfall([g, para18]) == []
-    assert schedule1_shortfall([g, h, para18]) == [h], "(h) needs Part 1"
-    assert schedule1_shortfall([g, h, para18, para2]) == []
-    assert schedule1_shortfall([g, h, para36]) == [g, h], "a Part 3 condition meets neither"
-    assert schedule1_shortfall([a]) == [], "explicit consent needs no Schedule 1 condition"
-    assert criminal_condition_met([para36]) and criminal_condition_met([para18])
-    assert not criminal_condition_met([basis["art10"]]), "Art 10 alone is not a condition"
+    assert "special.health.mental" in v.descendants("data_categories", "special")
+    assert v.category_kind("special.health.mental") == "special_category"
+    assert v.category_kind("criminal.offences.alleged") == "criminal_offence"
+    assert v.category_kind("personal.contact.email") == "personal"
 
 
-def test_lookup_and_export_agree_with_the_checks(client: TestClient) -> None:
-    answer = client.get(
-        "/v1/services/camden-family-support/lawful-basis",
-        params={"recipient": "police", "data_category": "special.health"},
-    ).json()
-    assert answer["documented"] is True
-    assert "art9-condition-without-schedule1-condition" in {w["code"] for w in answer["warnings"]}
-    rows = client.get(
-        "/v1/ropa", params={"format": "json", "service": "camden-family-support"}
-    ).json()["rows"]
-    assert "Schedule 1 condition" in rows[0]["missing_required_items"]
-    checks = client.get("/v1/services/camden-family-support/notice/checks").json()
-    assert "consistency.art9-without-schedule1" in {f["rule"] for f in checks["findings"]}
+def test_a_child_category_without_a_kind_takes_its_parents() -> None:
+    v = Vocabulary.from_data(
+        {
+            "data_categories": [
+                {"slug": "special", "name": "Special", "kind": "special_category"},
+                {"slug": "special.x", "name": "X", "parent": "special"},
+                {"slug": "personal", "name": "Personal", "kind": "personal"},
+                {"slug": "personal.y", "name": "Y", "parent": "personal"},
+            ]
+        }
+    )
+    assert v.category_kind("special.x") == "special_category"
+    assert v.category_kind("personal.y") == "personal"
+    assert v.category_kind("unknown") == "personal"
+
+
+def test_a_snapshot_keeps_the_terms_used_and_what_they_lean_on(seed: SeedSet) -> None:
+    v = seed.vocabulary
+    snap = Vocabulary.from_data(
+        v.snapshot({"data_categories": ["special.health.mental"], "parties": ["dluhc"]})
+    )
+    assert set(snap.categories) == {"special.health.mental", "special.health", "special"}
+    assert "mhclg" in snap.parties, "a renamed body keeps its successor"
+    assert snap.category_kind("special.health.mental") == "special_category"
+
+
+def test_a_documents_own_terms_are_namespaced_and_checked(seed: SeedSet) -> None:
+    data = seed.documents[0].model_dump(mode="json", exclude_none=True)
+    owner = data["controllers"][0]["id"]
+    data["terms"] = {
+        "parties": [{"slug": f"{owner}:youth-panel", "name": "Youth panel", "parent": "polise"}]
+    }
+    data["activities"][0]["recipients"].append({"party": f"{owner}:youth-panel"})
+    document = NoticeDocument.model_validate(data)
+    local = local_vocabulary(document)
+    assert local.parties[f"{owner}:youth-panel"].controller == owner
+    problems = reference_problems(document, seed.vocabulary)
+    assert [p.pointer for p in problems] == ["/terms/parties/0/parent"]
+    assert "police" in problems[0].suggestions

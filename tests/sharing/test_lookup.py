@@ -8,14 +8,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers import import_doc, session_for
 from sqlalchemy import event
-from sqlmodel import Session
 
 from app.config import Settings
-from app.db import make_engine
 from app.main import create_app
-from app.register import service as svc
 from app.register.document import NoticeDocument
+from app.register.service import save_terms
 
 PROBLEM = "application/problem+json"
 
@@ -378,11 +377,12 @@ def _document() -> NoticeDocument:
 
 @pytest.fixture
 def own_client(empty_db: str, seed: Any) -> Iterator[TestClient]:
-    engine = make_engine(Settings(database_url=empty_db))
-    with Session(engine) as session:
-        svc.load_vocabulary(session=session, vocabulary=seed.vocabulary)
-        svc.import_document(session=session, document=_document(), effective_from=date(2024, 1, 1))
-    engine.dispose()
+    with session_for(empty_db) as session:
+        save_terms(session=session, vocabulary=seed.vocabulary)
+        session.commit()
+        document = _document()
+        document.notice.effective_from = date(2024, 1, 1)
+        import_doc(session, document)
     with TestClient(create_app(Settings(database_url=empty_db))) as client:
         yield client
 

@@ -1,0 +1,51 @@
+"""The FastAPI dependencies and parameters the routers share, defined once."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Path, Query
+from sqlmodel import Session
+
+from app.db import get_session, get_write_session
+from app.errors import FieldError, InvalidQuery
+from app.register.document import SLUG_PATTERN, TERM_PATTERN
+
+SessionDep = Annotated[Session, Depends(get_session)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]
+
+SlugPath = Annotated[str, Path(max_length=120, pattern=SLUG_PATTERN)]
+TermPath = Annotated[str, Path(max_length=160, pattern=TERM_PATTERN)]
+SlugQuery = Annotated[str | None, Query(max_length=120, pattern=SLUG_PATTERN)]
+TermQuery = Annotated[str | None, Query(max_length=160, pattern=TERM_PATTERN)]
+TextQuery = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        pattern=r"^[^\x00-\x1f]*$",
+        description="Text in the id, name or description",
+    ),
+]
+AtQuery = Annotated[
+    date | None,
+    Query(
+        ge=date(1990, 1, 1),
+        le=date(2199, 12, 31),
+        description="The date (YYYY-MM-DD) the answer is as of; default today. Not with "
+        "`version`.",
+    ),
+]
+VersionQuery = Annotated[
+    int | None, Query(ge=1, le=1_000_000, description="A version number. Not with `at`.")
+]
+VersionPath = Annotated[int, Path(ge=1, le=1_000_000)]
+
+
+def one_selector(at: date | None, version: int | None) -> None:
+    """``at`` and ``version`` both select a version: give at most one."""
+    if at is not None and version is not None:
+        raise InvalidQuery(
+            "Give either 'at' or 'version', not both",
+            errors=[FieldError(pointer="version", detail="cannot be combined with 'at'")],
+        )

@@ -1,0 +1,117 @@
+"""Serving the register over HTTP: its current state, and finished answers kept in memory.
+
+A read route describes its answer by a key and a function that makes its bytes; :func:`answer`
+serves the bytes kept under that key and the register's revisions (see :mod:`app.cache`), or
+makes them in a worker thread on a session of its own. A route whose answer is about one
+published version keys it by the version's id instead, so it is kept across changes elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from datetime import date
+from typing import NamedTuple
+
+from fastapi import Request, Response
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from app.cache import LRU, Representation, representation
+from app.deps import one_selector
+from app.http import CURRENT, conditional_response
+from app.register import service as svc
+from app.register import store
+from app.register.current import Register, State
+from app.register.document import VersionStatus
+
+JSON = "application/json"
+
+
+def register_of(request: Request) -> Register:
+    register: Register = request.app.state.register
+    return register
+
+
+async def current_state(request: Request) -> State:
+    """The register's state; from memory unless the database has changed."""
+    register = register_of(request)
+    return register.peek() or await run_in_threadpool(register.state)
+
+
+def kept(request: Request) -> LRU[Hashable, Representation]:
+    cache: LRU[Hashable, Representation] = request.app.state.responses
+    return cache
+
+
+async def answer(
+    request: Request,
+    key: Hashable,
+    make: Callable[[Session, State], bytes],
+    *,
+    media_type: str = JSON,
+    cache_control: str = CURRENT,
+    by_state: bool = True,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The answer kept under ``key`` (and, when ``by_state``, the register's revisions and
+    day), or made now by ``make(session, state)``."""
+    state = await current_state(request)
+    full_key = (key, state.key) if by_state else key
+    cache = kept(request)
+    rep = cache.get(full_key)
+    if rep is None:
+        engine = request.app.state.engine
+
+        def build() -> Representation:
+            with Session(engine) as session:
+                return representation(make(session, state), media_type)
+
+        rep = cache.put(full_key, await run_in_threadpool(build))
+    return conditional_response(request, rep, cache_control=cache_control, headers=headers)
+
+
+# --- choosing a version ----------------------------------------------------------------------
+
+
+class Chosen(NamedTuple):
+    """A published version, chosen by number or by date. ``status`` is what it is on the day
+    it was chosen for; by number, its representations leave the status out."""
+
+    id: int
+    status: VersionStatus
+    by_number: bool
+
+
+async def choose(
+    request: Request, service_id: str, at: date | None, version: int | None
+) -> Chosen:
+    """The version ``at``/``version`` select (default: today's), from memory when it is
+    today's, else from the database (404 when there is none)."""
+    one_selector(at, version)
+    state = await current_state(request)
+    if version is None and at in (None, state.day):
+        current = state.current.get(service_id)
+        if current is not None:
+            status = store.public_status(current.effective_from, current.effective_to, state.day)
+            return Chosen(current.id, status, False)
+
+    numbers: LRU[tuple[str, int], Chosen] = request.app.state.version_numbers
+    if version is not None:  # a published version's number never changes
+        known = numbers.get((service_id, version))
+        if known is not None:
+            return known
+
+    def find() -> Chosen:
+        with Session(request.app.state.engine) as session:
+            row = svc.resolve_version(
+                session=session, state=state, service_id=service_id, at=at, version=version
+            )
+            assert row.id is not None
+            return Chosen(row.id, store.status_of(row, state.day), version is not None)
+
+    chosen = await run_in_threadpool(find)
+    if version is not None:
+        numbers.put((service_id, version), chosen)
+    return chosen
+
+
