@@ -70,7 +70,7 @@ def _sqlite_transactions(engine: Engine, settings: Settings, *, file: bool) -> N
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA cache_size=-%d" % int(settings.sqlite_cache_kib))
+        cursor.execute(f"PRAGMA cache_size=-{int(settings.sqlite_cache_kib)}")
         if file:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
@@ -119,6 +119,8 @@ class ChangeSignal:
         self._stop = threading.Event()
         self._notified = 0
         self._listening = False
+        #: Set once the signal can vouch for the database (at once on SQLite).
+        self.ready = threading.Event()
         #: Called (on the listener's thread) each time the database says something changed.
         self.on_change: Callable[[], None] | None = None
         self._sqlite: sqlite3.Connection | None = None
@@ -129,6 +131,7 @@ class ChangeSignal:
                 self._sqlite = sqlite3.connect(
                     url.database, check_same_thread=False, isolation_level=None
                 )
+                self.ready.set()
         else:
             self._conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
             self._thread = threading.Thread(target=self._listen, name="ropa-listen", daemon=True)
@@ -169,6 +172,7 @@ class ChangeSignal:
                     conn.execute(f"LISTEN {CHANNEL}")
                     self._notified += 1  # anything may have happened while not listening
                     self._listening, wait = True, 0.1
+                    self.ready.set()
                     while not self._stop.is_set():
                         for _ in conn.notifies(timeout=0.5):
                             self._notified += 1
@@ -177,6 +181,7 @@ class ChangeSignal:
             except psycopg.Error:
                 log.warning("lost the database change listener; retrying", exc_info=True)
             self._listening = False
+            self.ready.clear()
             self._stop.wait(wait)
             wait = min(wait * 2, 5.0)
 
@@ -191,10 +196,9 @@ def _after_commit(session: Session) -> None:
     at once (other processes learn it from the database)."""
     if session.info.pop("ropa_changed", False):
         bind = session.get_bind()
-        engine = bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
-        # execution_options() gives an engine proxy; its signal is the base engine's
-        base = getattr(engine, "_proxied", None) or getattr(engine, "engine", engine)
-        sig = _signals.get(base) or (_signals.get(engine) if engine is not None else None)
+        # a writer() engine is a proxy of the application's engine, whose signal this is
+        engine = getattr(bind, "_proxied", bind)
+        sig = _signals.get(engine) if isinstance(engine, Engine) else None
         if sig is not None:
             sig.poke()
 

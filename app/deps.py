@@ -32,8 +32,7 @@ AtQuery = Annotated[
     Query(
         ge=date(1990, 1, 1),
         le=date(2199, 12, 31),
-        description="The date (YYYY-MM-DD) the answer is as of; default today. Not with "
-        "`version`.",
+        description="The date (YYYY-MM-DD) the answer is as of; default today. Not with `version`.",
     ),
 ]
 VersionQuery = Annotated[

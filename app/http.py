@@ -47,7 +47,12 @@ def conditional_response(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The representation, or 304 when the client already has it."""
-    all_headers = {"ETag": rep.etag, "Cache-Control": cache_control, "Vary": vary, **(headers or {})}
+    all_headers = {
+        "ETag": rep.etag,
+        "Cache-Control": cache_control,
+        "Vary": vary,
+        **(headers or {}),
+    }
     if etag_matches(request.headers.get("if-none-match"), rep.etag):
         return Response(status_code=304, headers=all_headers)
     return Response(content=rep.body, media_type=rep.media_type, headers=all_headers)

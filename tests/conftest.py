@@ -24,7 +24,7 @@ from sqlmodel import Session
 from app import migrate
 from app.cli import load_seed
 from app.config import PROJECT_ROOT, Settings
-from app.db import make_engine
+from app.db import make_engine, signal_for
 from app.main import create_app
 from app.register.seeds import SeedSet, read_seed_dir
 
@@ -110,6 +110,8 @@ def backend(
 def _client(url: str) -> Iterator[TestClient]:
     app = create_app(Settings(database_url=url))
     with TestClient(app) as client:
+        signal = signal_for(app.state.engine)
+        assert signal is not None and signal.ready.wait(10), "no database change signal"
         yield client
 
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
+from helpers import import_doc
 from sqlalchemy import event
 from sqlmodel import Session
 
@@ -21,7 +22,6 @@ from app.config import Settings
 from app.db import make_engine, signal_for, writer
 from app.register.current import Register
 from app.register.seeds import SeedSet
-from helpers import import_doc
 
 SERVICE = "camden-early-help"
 NOTICE = f"/v1/services/{SERVICE}/notice"
@@ -99,7 +99,7 @@ def _changed_elsewhere(client: TestClient, url: str, seed: SeedSet) -> None:
     """Publish a new version of the service through an engine of its own, and wait until this
     application's change signal has moved (PostgreSQL: its listener heard the commit)."""
     signal = signal_for(client.app.state.engine)  # type: ignore[attr-defined]
-    assert signal is not None
+    assert signal is not None and signal.ready.wait(10)
     before = signal.token()
     moved = threading.Event()
     if client.app.state.engine.url.get_backend_name() == "postgresql":  # type: ignore[attr-defined]
@@ -135,6 +135,7 @@ def test_the_state_is_read_again_the_next_day(fresh_db: str) -> None:
 
     signal = ChangeSignal(engine)
     register = Register(engine, signal, today=lambda: day[0])
+    assert signal.ready.wait(10), "the change signal never became ready"
     try:
         first = register.state()
         assert register.peek() is first

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,7 +86,9 @@ def test_bad_files_name_the_file_the_place_and_the_expectation(
     bad.write_text(yaml.safe_dump(data))
     result = runner.invoke(cli, ["import", str(bad)])
     assert result.exit_code == 1
-    assert re.search(rf"{re.escape(str(bad))}:\d+:\d+: /activities/0/retention/0/duration:", result.output)
+    assert re.search(
+        rf"{re.escape(str(bad))}:\d+:\d+: /activities/0/retention/0/duration:", result.output
+    )
     assert "ISO 8601" in result.output
     assert re.search(rf"{re.escape(str(bad))}:\d+:\d+: /controllers/0/gss_code:", result.output)
 

@@ -11,8 +11,7 @@ from sqlmodel import Session
 
 from app.auth.deps import optional_principal, require
 from app.auth.service import Principal
-from app.deps import SlugPath, VersionPath, WriteSessionDep
-from app.deps import SessionDep
+from app.deps import SessionDep, SlugPath, VersionPath, WriteSessionDep
 from app.editing import service as editing
 from app.errors import InvalidQuery, problem_responses
 from app.notices.diff import DiffResult, diff_documents

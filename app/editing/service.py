@@ -38,7 +38,7 @@ from app.errors import (
     PreconditionRequired,
 )
 from app.exports.service import store_row_sets
-from app.notices.checks import Finding, check_notice
+from app.notices.checks import check_notice
 from app.register import service as register
 from app.register import store
 from app.register.current import read_vocabulary
@@ -223,7 +223,7 @@ def _latest_published(*, session: Session, service_id: str) -> NoticeVersion | N
             )
         ).all()
     )
-    return max(versions, key=lambda v: (v.effective_from, v.published_at, v.id), default=None)  # type: ignore[arg-type, return-value]
+    return max(versions, key=lambda v: (v.effective_from, v.published_at, v.id), default=None)
 
 
 def create_draft(
@@ -245,7 +245,9 @@ def create_draft(
         document = store.parse(latest.document)
     else:
         vocabulary = read_vocabulary(session=session)
-        _check_document(session=session, service_id=service_id, document=document, vocabulary=vocabulary)
+        _check_document(
+            session=session, service_id=service_id, document=document, vocabulary=vocabulary
+        )
     try:
         row = store.new_draft(
             session=session,
@@ -313,7 +315,9 @@ def replace_draft(
     before, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
     vocabulary = read_vocabulary(session=session)
-    _check_document(session=session, service_id=service_id, document=document, vocabulary=vocabulary)
+    _check_document(
+        session=session, service_id=service_id, document=document, vocabulary=vocabulary
+    )
     _claim(session=session, row=row)
     store.replace_document(session=session, version=row, document=document)
     after, new_etag = document_of(session=session, row=row)
@@ -537,7 +541,10 @@ def import_document(
         if register.save_terms(session=session, vocabulary=local_vocabulary(document)):
             vocabulary = local_vocabulary(document).merged(vocabulary)
         _check_document(
-            session=session, service_id=document.service.id, document=document, vocabulary=vocabulary
+            session=session,
+            service_id=document.service.id,
+            document=document,
+            vocabulary=vocabulary,
         )
         if open_draft(session=session, service_id=document.service.id) is not None:
             raise Conflict(

@@ -43,7 +43,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, NamedTuple
@@ -214,7 +214,10 @@ def duration_words(duration: str) -> str:
     for amount, unit in (
         (getattr(parsed, "years", 0), "year"),
         (getattr(parsed, "months", 0), "month"),
-        (getattr(parsed, "days", 0) if not hasattr(parsed, "tdelta") else parsed.tdelta.days, "day"),
+        (
+            getattr(parsed, "days", 0) if not hasattr(parsed, "tdelta") else parsed.tdelta.days,
+            "day",
+        ),
     ):
         amount = int(amount)
         if amount:
@@ -231,7 +234,8 @@ def retention_label(rule: RetentionRule) -> str:
     label = f"{duration_words(rule.duration)} ({rule.duration}) {words}".rstrip()
     for alt in rule.alternatives:
         if alt.duration:
-            label += f" or {duration_words(alt.duration)} ({alt.duration}) {TRIGGER_WORDS.get(alt.trigger, '')}".rstrip()
+            words = TRIGGER_WORDS.get(alt.trigger, "")
+            label += f" or {duration_words(alt.duration)} ({alt.duration}) {words}".rstrip()
     if rule.whichever:
         label += f", whichever is {rule.whichever}"
     return f"{label} ({rule.applies_to})" if rule.applies_to != "all" else label
@@ -252,8 +256,10 @@ def _contact(c: ControllerDoc) -> str:
 
 
 def has_dpo_contact(c: ControllerDoc | None) -> bool:
-    return c is not None and c.dpo is not None and any(
-        (c.dpo.email, c.dpo.phone, c.dpo.address, c.dpo.url)
+    return (
+        c is not None
+        and c.dpo is not None
+        and any((c.dpo.email, c.dpo.phone, c.dpo.address, c.dpo.url))
     )
 
 
@@ -267,7 +273,11 @@ class RowBuilder:
         controllers = {c.id: c for c in document.controllers}
         self.controller = controllers.get(placed.controller)
         joint = document.service.controller_relationship == "joint"
-        self.joint = [_contact(c) for c in document.controllers if c.id != placed.controller] if joint else []
+        self.joint = (
+            [_contact(c) for c in document.controllers if c.id != placed.controller]
+            if joint
+            else []
+        )
         self.rights = [RIGHT_LABELS.get(r.right, r.right) for r in document.notice.rights]
 
     def _name(self, vocab: str, slug: str) -> str:
@@ -284,7 +294,7 @@ class RowBuilder:
     def missing(self, activity: Activity) -> list[str]:
         """The required items (Art 30(1), DPA 2018 Sch 1 para 41) the activity does not give."""
         v = self.vocabulary
-        articles = [v.basis(b.basis).article if v.basis(b.basis) else "6" for b in activity.lawful_bases]  # type: ignore[union-attr]
+        articles = [t.article if (t := v.basis(b.basis)) else "6" for b in activity.lawful_bases]
         missing = []
         if not activity.purposes:
             missing.append("purposes")
@@ -327,7 +337,9 @@ class RowBuilder:
         elif transfers.occurs == "no":
             destinations = ["None"]
         else:
-            destinations = list(transfers.destinations) or ([transfers.text] if transfers.text else [])
+            destinations = list(transfers.destinations) or (
+                [transfers.text] if transfers.text else []
+            )
         adm = activity.automated_decision_making
         return {
             "controller_gss_code": controller.gss_code if controller else None,
@@ -341,12 +353,17 @@ class RowBuilder:
             "purposes": activity.purposes,
             "joint_controllers": self.joint,
             "data_subjects": [
-                s.as_written or self._name("data_subjects", s.subject) for s in activity.data_subjects
+                s.as_written or self._name("data_subjects", s.subject)
+                for s in activity.data_subjects
             ],
             "data_categories": list(
-                dict.fromkeys(self._name("data_categories", c.category) for c in activity.data_categories)
+                dict.fromkeys(
+                    self._name("data_categories", c.category) for c in activity.data_categories
+                )
             ),
-            "recipients": list(dict.fromkeys(self._party(r.party, r.condition) for r in activity.recipients)),
+            "recipients": list(
+                dict.fromkeys(self._party(r.party, r.condition) for r in activity.recipients)
+            ),
             "processor_contract": None,
             "transfer_destinations": destinations,
             "transfer_safeguards": transfers.safeguards if transfers else None,
@@ -355,14 +372,18 @@ class RowBuilder:
             "art6_basis": art6,
             "art9_condition": [self._label(s) for s in by_article["9"]],
             "legitimate_interests": [
-                aw or self._label(s) for letter, aw, s in letters if letter in LEGITIMATE_INTEREST_LETTERS
+                aw or self._label(s)
+                for letter, aw, s in letters
+                if letter in LEGITIMATE_INTEREST_LETTERS
             ],
             "lia_link": None,
             "rights": self.rights,
             "automated_decision_making": None
             if adm is None
             else ("Yes" if adm.used else "No") + (f": {adm.text}" if adm.text else ""),
-            "sources": list(dict.fromkeys(self._party(s.party, s.condition) for s in activity.sources)),
+            "sources": list(
+                dict.fromkeys(self._party(s.party, s.condition) for s in activity.sources)
+            ),
             "consent_record_link": None,
             "data_location": activity.systems,
             "dpia_required": None,
@@ -545,11 +566,15 @@ class ProcessBuilder:
         placed, document = rows.placed, rows.document
         public_id = f"{placed.service_id}.{activity.id}"
         subjects = [
-            (t.dpv if (t := v.subject(s.subject)) and t.dpv else f"ropa:DataSubject-{s.subject}")
+            (st.dpv if (st := v.subject(s.subject)) and st.dpv else f"ropa:DataSubject-{s.subject}")
             for s in activity.data_subjects
         ]
         data = [
-            (t.dpv if (t := v.category(c.category)) and t.dpv else f"ropa:DataCategory-{c.category}")
+            (
+                ct.dpv
+                if (ct := v.category(c.category)) and ct.dpv
+                else f"ropa:DataCategory-{c.category}"
+            )
             for c in activity.data_categories
         ]
         references: list[str] = []
@@ -580,7 +605,9 @@ class ProcessBuilder:
                     "@id": f"{base}/v1/services/{placed.service_id}/notice?version={placed.version}"
                 },
                 "ropa:noticeVersion": placed.version,
-                "ropa:effectiveFrom": placed.effective_from.isoformat() if placed.effective_from else None,
+                "ropa:effectiveFrom": placed.effective_from.isoformat()
+                if placed.effective_from
+                else None,
                 "ropa:businessFunction": activity.business_function,
                 "dpv:hasDataController": None if joint else controllers,
                 "dpv:hasJointDataControllers": {

@@ -70,7 +70,9 @@ def store_row_sets(
         group = versions[start : start + GROUP]
         made = []
         for version in group:
-            builder = _builder(session=session, documents=documents, version=version, controller=None)
+            builder = _builder(
+                session=session, documents=documents, version=version, controller=None
+            )
             rows = builder.rows()
             made.append(
                 {
@@ -80,7 +82,10 @@ def store_row_sets(
                     "csv_rows": csv_text(rows),
                     "json_rows": json_text(rows),
                     "controllers": json.dumps(
-                        [c.model_dump(mode="json", exclude_none=True) for c in builder.document.controllers]
+                        [
+                            c.model_dump(mode="json", exclude_none=True)
+                            for c in builder.document.controllers
+                        ]
                     ),
                 }
             )
@@ -119,7 +124,9 @@ class Export:
             service_ids=[service] if service else None,
             controller=controller,
         )
-        firsts = svc.first_controllers(session=session, version_ids=[v.id for v in versions if v.id])
+        firsts = svc.first_controllers(
+            session=session, version_ids=[v.id for v in versions if v.id]
+        )
         self.placed: list[tuple[NoticeVersion, str]] = sorted(
             ((v, controller or firsts[v.id or 0]) for v in versions),
             key=lambda p: (p[1], p[0].service_id, p[0].version),
@@ -136,12 +143,19 @@ class Export:
         column = RopaRowSet.csv_rows if fmt == "csv" else RopaRowSet.json_rows
         for start in range(0, len(self.placed), GROUP):
             group = self.placed[start : start + GROUP]
-            firsts = svc.first_controllers(session=session, version_ids=[v.id for v, _ in group if v.id])
+            firsts = svc.first_controllers(
+                session=session, version_ids=[v.id for v, _ in group if v.id]
+            )
             keep = [v.id for v, c in group if firsts.get(v.id or 0) == c]
             kept = {
                 vid: (text, count, blocks)
                 for vid, text, count, blocks in session.exec(
-                    select(RopaRowSet.notice_version_id, column, RopaRowSet.row_count, RopaRowSet.controllers).where(
+                    select(
+                        RopaRowSet.notice_version_id,
+                        column,
+                        RopaRowSet.row_count,
+                        RopaRowSet.controllers,
+                    ).where(
                         col(RopaRowSet.notice_version_id).in_(keep),
                         RopaRowSet.row_format == ROW_FORMAT,
                     )
@@ -168,7 +182,12 @@ class Export:
                 yield ("" if fmt == "csv" else ",").join(parts), count, controllers
 
     def csv(
-        self, session: Session, documents: store.Documents, *, bom: bool = False, progress: Progress | None = None
+        self,
+        session: Session,
+        documents: store.Documents,
+        *,
+        bom: bool = False,
+        progress: Progress | None = None,
     ) -> Iterator[bytes]:
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\r\n").writerow(HEADER)
@@ -229,7 +248,9 @@ class Export:
         yield (head + json.dumps(record, ensure_ascii=False)).encode("utf-8")
         seen: set[str] = set()
         for version, controller in self.placed:
-            builder = _builder(session=session, documents=documents, version=version, controller=controller)
+            builder = _builder(
+                session=session, documents=documents, version=version, controller=controller
+            )
             nodes = [
                 controller_node(base, c) for c in builder.document.controllers if c.id not in seen
             ]
@@ -237,7 +258,9 @@ class Export:
             processes = ProcessBuilder(builder, base)
             nodes += [processes.node(a) for a in builder.document.activities]
             if nodes:
-                yield ("," + ",".join(json.dumps(n, ensure_ascii=False) for n in nodes)).encode("utf-8")
+                yield ("," + ",".join(json.dumps(n, ensure_ascii=False) for n in nodes)).encode(
+                    "utf-8"
+                )
             if progress:
                 progress(len(builder.document.activities))
         yield b"]}\n"

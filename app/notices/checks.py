@@ -38,8 +38,8 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict
 
 from app.notices.legislation import Resolution, Resolver, mentions_eu_gdpr
-from app.register.document import Activity, Complaint, ControllerDoc, NoticeDocument
 from app.register import rules
+from app.register.document import Activity, Complaint, ControllerDoc, NoticeDocument
 from app.register.vocabulary import LawfulBasisBase as LawfulBasisTerm
 from app.register.vocabulary import PartyBase as PartyTerm
 from app.register.vocabulary import Vocabulary
@@ -410,7 +410,8 @@ def complaint_route(complaint: Complaint | None) -> Literal["complaint", "named"
         return "complaint"
     contact = complaint.ico_contact
     named = _ICO_RE.search(complaint.text or "") or (
-        contact is not None and _ICO_RE.search(" ".join(filter(None, (contact.name, contact.url, contact.email))))
+        contact is not None
+        and _ICO_RE.search(" ".join(filter(None, (contact.name, contact.url, contact.email))))
     )
     return "named" if named else "none"
 
@@ -804,9 +805,7 @@ def _check_consistency(ctx: _Ctx) -> None:
 def _report_breach(ctx: _Ctx, i: int, act: Activity, breach: rules.Breach) -> None:
     vocab = ctx.vocabulary
     codes = [
-        t.code
-        for j in breach.bases
-        if (t := vocab.basis(act.lawful_bases[j].basis)) is not None
+        t.code for j in breach.bases if (t := vocab.basis(act.lawful_bases[j].basis)) is not None
     ]
     pointer = (
         _ptr("activities", i, "lawful_bases", breach.bases[0])
@@ -817,8 +816,7 @@ def _report_breach(ctx: _Ctx, i: int, act: Activity, breach: rules.Breach) -> No
         ctx.add(
             "consistency.special-without-art9",
             pointer,
-            f"{act.name}: special category data are processed but no Art 9(2) condition is "
-            "given.",
+            f"{act.name}: special category data are processed but no Art 9(2) condition is given.",
         )
     elif breach.rule == "art9-without-schedule1":
         part = breach.part

@@ -44,7 +44,12 @@ def _activity_changes(old: Activity, new: Activity) -> list[str]:
     if old.name != new.name:
         lines.append(f"{name}: renamed from '{old.name}' to '{new.name}'")
     lines += _set_change("purposes", name, old.purposes, new.purposes)
-    lines += _set_change("data subjects", name, old.data_subjects, new.data_subjects)
+    lines += _set_change(
+        "data subjects",
+        name,
+        [s.subject for s in old.data_subjects],
+        [s.subject for s in new.data_subjects],
+    )
     lines += _set_change(
         "data categories",
         name,

@@ -372,7 +372,9 @@ class Resolver:
         ]
         if same_title:
             terms = self._unique(same_title)
-            return sorted(terms, key=lambda t: (abs((t.year or 0) - year) if year else 0, t.year or 0))[:3]
+            return sorted(
+                terms, key=lambda t: (abs((t.year or 0) - year) if year else 0, t.year or 0)
+            )[:3]
         words = set(loose.split()) - _GENERIC_WORDS
         scored: list[tuple[float, StatuteTerm]] = []
         for e in self._entries:
@@ -497,7 +499,9 @@ class Resolver:
             if len(terms) == 1:
                 return done("unknown", reason="no_year", suggestions=tuple(terms))
             return done(
-                "unknown", reason="no_year", suggestions=tuple(sorted(terms, key=lambda t: t.year or 0))
+                "unknown",
+                reason="no_year",
+                suggestions=tuple(sorted(terms, key=lambda t: t.year or 0)),
             )
         if same_title:
             return done(

@@ -29,9 +29,11 @@ from typing import Generic, Literal, TypeVar
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from app.register.citations import provision_path
 from app.register.document import (
     Activity,
     AutomatedDecisions,
+    CategoryKind,
     CategoryUse,
     Contact,
     ControllerDoc,
@@ -43,8 +45,6 @@ from app.register.document import (
     StatuteCitation,
     Transfers,
 )
-from app.register.document import CategoryKind
-from app.register.citations import provision_path, provision_uri
 from app.register.vocabulary import LawfulBasisBase as LawfulBasisTerm
 from app.register.vocabulary import Vocabulary
 
@@ -576,7 +576,9 @@ class _Builder:
 
     def information(self) -> list[Block]:
         blocks: list[Block] = []
-        subjects = _merge(self.activities, lambda a: [s.subject for s in a.data_subjects], lambda s: s)
+        subjects = _merge(
+            self.activities, lambda a: [s.subject for s in a.data_subjects], lambda s: s
+        )
         if subjects:
             blocks.append(_para("We hold information about:"))
             blocks += self.grouped(subjects, self.subject_name)

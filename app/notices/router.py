@@ -111,9 +111,8 @@ async def render(
         state = await current_state(request)
 
         def draft_text() -> bytes:
-            with Session(request.app.state.engine) as session:
-                document = store.with_register_fields(store.parse(chosen.document), chosen, state.day)
-                return render_notice(document, state.vocabulary, fmt=fmt, full_page=full_page).encode()
+            document = store.with_register_fields(store.parse(chosen.document), chosen, state.day)
+            return render_notice(document, state.vocabulary, fmt=fmt, full_page=full_page).encode()
 
         rep = representation(await run_in_threadpool(draft_text), MEDIA_TYPES[fmt])
         return conditional_response(request, rep, cache_control=PRIVATE, headers=headers)

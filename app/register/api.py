@@ -35,7 +35,8 @@ def register_of(request: Request) -> Register:
 async def current_state(request: Request) -> State:
     """The register's state; from memory unless the database has changed."""
     register = register_of(request)
-    return register.peek() or await run_in_threadpool(register.state)
+    known = register.peek()
+    return known if known is not None else await run_in_threadpool(register.state)
 
 
 def kept(request: Request) -> LRU[Hashable, Representation]:
@@ -82,9 +83,7 @@ class Chosen(NamedTuple):
     by_number: bool
 
 
-async def choose(
-    request: Request, service_id: str, at: date | None, version: int | None
-) -> Chosen:
+async def choose(request: Request, service_id: str, at: date | None, version: int | None) -> Chosen:
     """The version ``at``/``version`` select (default: today's), from memory when it is
     today's, else from the database (404 when there is none)."""
     one_selector(at, version)
@@ -113,5 +112,3 @@ async def choose(
     if version is not None:
         numbers.put((service_id, version), chosen)
     return chosen
-
-

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from app.db import ChangeSignal
 from app.register import store
-from app.register.models import TERM_TABLES, NoticeVersion
+from app.register.models import TERM_TABLES
 from app.register.vocabulary import TERM_CLASSES, VOCABULARIES, Vocabulary
 
 
@@ -59,16 +59,11 @@ def read_vocabulary(*, session: Session) -> Vocabulary:
 
 
 def read_current(*, session: Session, day: date) -> dict[str, Current]:
-    rows = session.exec(
-        select(
-            NoticeVersion.service_id,
-            NoticeVersion.id,
-            NoticeVersion.version,
-            NoticeVersion.effective_from,
-            NoticeVersion.effective_to,
-        ).where(store.in_effect(day))
-    ).all()
-    return {r[0]: Current(*r[1:]) for r in rows}  # type: ignore[arg-type]
+    rows = session.exec(store.versions_query().where(store.in_effect(day))).all()
+    return {
+        r.service_id: Current(r.id or 0, r.version, r.effective_from or day, r.effective_to)
+        for r in rows
+    }
 
 
 class Register:

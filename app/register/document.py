@@ -68,11 +68,17 @@ Slug = Annotated[
 TermSlug = Annotated[
     str,
     StringConstraints(min_length=1, max_length=160, pattern=TERM_PATTERN),
-    Field(description="A vocabulary term: a shipped slug, or '<controller>:<slug>' for a "
-    "council's own term"),
+    Field(
+        description="A vocabulary term: a shipped slug, or '<controller>:<slug>' for a "
+        "council's own term"
+    ),
 ]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(clean_text)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000), AfterValidator(clean_text)]
+ShortText = Annotated[
+    str, StringConstraints(min_length=1, max_length=500), AfterValidator(clean_text)
+]
+Text = Annotated[
+    str, StringConstraints(min_length=1, max_length=20_000), AfterValidator(clean_text)
+]
 Duration = Annotated[
     str,
     StringConstraints(max_length=40),
@@ -216,8 +222,9 @@ class NoticeMeta(_Doc):
     )
     change_summary: Text | None = Field(default=None, description="Set by the register")
     last_updated: date | None = Field(
-        default=None, description="The notice's own 'last updated' date, normalised; null when "
-        "the notice states none"
+        default=None,
+        description="The notice's own 'last updated' date, normalised; null when "
+        "the notice states none",
     )
     last_updated_as_written: ShortText | None = None
     introduction: Text | None = None
@@ -490,9 +497,14 @@ def upgrade(data: Any) -> Any:
     activities = out.get("activities")
     if isinstance(activities, list):
         out["activities"] = [
-            dict(a, data_subjects=[{"subject": s} if isinstance(s, str) else s
-                                   for s in a.get("data_subjects", [])])
-            if isinstance(a, dict) else a
+            dict(
+                a,
+                data_subjects=[
+                    {"subject": s} if isinstance(s, str) else s for s in a.get("data_subjects", [])
+                ],
+            )
+            if isinstance(a, dict)
+            else a
             for a in activities
         ]
     return out

@@ -86,7 +86,9 @@ def controllers_public(session: Session, rows: list[Controller]) -> list[Control
     ]
 
 
-@router.get("/controllers", tags=["controllers"], response_model=Page[ControllerPublic], responses=LIST)
+@router.get(
+    "/controllers", tags=["controllers"], response_model=Page[ControllerPublic], responses=LIST
+)
 async def list_controllers(request: Request, page: PageDep) -> Response:
     def make(session: Session, _state: State) -> bytes:
         rows, total = svc.list_controllers(session=session, limit=page.limit, offset=page.offset)
@@ -294,7 +296,11 @@ def _terms_route(path: str, vocab: str, public: type[BaseModel], summary: str) -
             items = [
                 public.model_validate(
                     t.model_dump()
-                    | ({"kind": state.vocabulary.category_kind(t.slug)} if vocab == "data_categories" else {})
+                    | (
+                        {"kind": state.vocabulary.category_kind(t.slug)}
+                        if vocab == "data_categories"
+                        else {}
+                    )
                 )
                 for t in terms
             ]
@@ -319,4 +325,3 @@ _terms_route("/data-subjects", "data_subjects", DataSubjectPublic, "The data sub
 _terms_route("/parties", "parties", PartyPublic, "Parties: sources and recipients")
 _terms_route("/statutes", "statutes", StatutePublic, "The legislation registry")
 _terms_route("/lawful-bases", "lawful_bases", LawfulBasisPublic, "Lawful bases and conditions")
-

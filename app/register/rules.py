@@ -139,7 +139,9 @@ def condition_breaches(
                 continue
             if not any(s.term.schedule1_part == part and _supports(s, b.slug) for s in sch1):
                 out.append(
-                    Breach("art9-without-schedule1", bases=(b.position,), categories=special, part=part)
+                    Breach(
+                        "art9-without-schedule1", bases=(b.position,), categories=special, part=part
+                    )
                 )
     if criminal and not any(_supports(s, "art10") for s in sch1):
         out.append(Breach("criminal-without-condition", categories=criminal))
@@ -158,7 +160,9 @@ def legitimate_interests_breaches(
     ]
 
 
-def consent_without_withdrawal(document: NoticeDocument, vocabulary: Vocabulary) -> list[tuple[int, Breach]]:
+def consent_without_withdrawal(
+    document: NoticeDocument, vocabulary: Vocabulary
+) -> list[tuple[int, Breach]]:
     """(activity position, breach) for activities relying on consent in a notice that does
     not say consent can be withdrawn."""
     if any(r.right == "withdraw_consent" for r in document.notice.rights):

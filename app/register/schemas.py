@@ -55,7 +55,7 @@ class ActivityPublic(Activity):
 
 
 class DataCategoryPublic(DataCategoryBase):
-    kind: CategoryKind = Field(  # type: ignore[assignment]
+    kind: CategoryKind = Field(
         description="As the law sees it: the category's own kind, else its parent's"
     )
 

@@ -68,8 +68,11 @@ def _positions(root: yaml.Node) -> Positions:
             raise DocumentFileError(
                 [
                     FileProblem(
-                        "", at or "/", f"nested more than {MAX_DEPTH} levels deep",
-                        node.start_mark.line + 1, node.start_mark.column + 1,
+                        "",
+                        at or "/",
+                        f"nested more than {MAX_DEPTH} levels deep",
+                        node.start_mark.line + 1,
+                        node.start_mark.column + 1,
                     )
                 ]
             )
@@ -158,7 +161,8 @@ def read_document(path: Path, vocabulary: Vocabulary | None = None) -> NoticeDoc
                 str(path),
                 positions,
                 p.pointer,
-                p.detail + (f" (did you mean {', '.join(p.suggestions)}?)" if p.suggestions else ""),
+                p.detail
+                + (f" (did you mean {', '.join(p.suggestions)}?)" if p.suggestions else ""),
             )
             for p in reference_problems(document, vocabulary)
         ]
@@ -200,7 +204,9 @@ def read_seed_dir(directory: Path) -> SeedSet:
             continue
         if path.stem != document.service.id:
             problems.append(
-                FileProblem(str(path), "/service/id", f"file name must be '{document.service.id}.yaml'")
+                FileProblem(
+                    str(path), "/service/id", f"file name must be '{document.service.id}.yaml'"
+                )
             )
         documents.append(document)
     if problems:

@@ -94,9 +94,7 @@ def list_terms(
     return terms[offset : offset + limit], len(terms)
 
 
-def require_terms(
-    *, vocabulary: Vocabulary, wanted: Sequence[tuple[str, str | None, str]]
-) -> None:
+def require_terms(*, vocabulary: Vocabulary, wanted: Sequence[tuple[str, str | None, str]]) -> None:
     """422 naming every (parameter, value, vocabulary) whose value is not a known term."""
     unknown = [
         (parameter, value, what(vocab), vocabulary.suggest(vocab, value))
@@ -282,7 +280,9 @@ def list_services(
             ServiceController, col(ServiceController.service_id) == Service.id
         ).where(ServiceController.controller_id == controller)
     if text:
-        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = (
+            "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
         query = query.where(
             or_(
                 func.lower(Service.id).like(pattern, escape="\\"),
@@ -370,7 +370,8 @@ def list_activities(
         ],
     )
     require_ids(
-        session=session, wanted=[("service", service, Service), ("controller", controller, Controller)]
+        session=session,
+        wanted=[("service", service, Service), ("controller", controller, Controller)],
     )
     query = (
         select(NoticeVersion.id, ActivityRow.slug)
@@ -432,7 +433,9 @@ def find_activity(
     try:
         version = resolve_version(session=session, state=state, service_id=service_id, at=at)
     except NotFound:
-        raise NotFound(f"No activity '{activity_id}' in the notice in effect on {at or state.day}") from None
+        raise NotFound(
+            f"No activity '{activity_id}' in the notice in effect on {at or state.day}"
+        ) from None
     found = session.exec(
         select(ActivityRow.id).where(
             ActivityRow.notice_version_id == version.id, ActivityRow.slug == slug
@@ -441,4 +444,3 @@ def find_activity(
     if found is None:
         raise NotFound(f"No activity '{activity_id}' in the notice in effect on {at or state.day}")
     return version, slug
-

@@ -105,7 +105,9 @@ def bump_revision(*, session: Session, key: str) -> None:
     """Count a change to ``key`` in this transaction; the change signal moves at its commit."""
     assert key in REVISIONS
     changed = session.execute(
-        update(RegisterMeta).where(col(RegisterMeta.key) == key).values(value=RegisterMeta.value + 1)
+        update(RegisterMeta)
+        .where(col(RegisterMeta.key) == key)
+        .values(value=RegisterMeta.value + 1)
     )
     if changed.rowcount == 0:  # type: ignore[attr-defined]
         session.add(RegisterMeta(key=key, value=1))
@@ -133,7 +135,12 @@ def next_version_number(*, session: Session, service_id: str) -> int:
 
 
 def new_draft(
-    *, session: Session, service_id: str, document: NoticeDocument, author: str | None, now: datetime
+    *,
+    session: Session,
+    service_id: str,
+    document: NoticeDocument,
+    author: str | None,
+    now: datetime,
 ) -> NoticeVersion:
     version = NoticeVersion(
         service_id=service_id,
@@ -284,7 +291,7 @@ class Documents:
                 )
             ).all():
                 assert vid is not None
-                document = parse(data)
+                document = parse(dict(data))
                 found[vid] = self._published.put(vid, document) if vid in published else document
         return [found[v.id] for v in versions if v.id is not None]
 

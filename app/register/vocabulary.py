@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -47,6 +48,8 @@ PARTY_KINDS = ("organisation", "category")
 BASIS_ARTICLES = ("6", "9", "10", "sch1")
 STATUTE_KINDS = ("act", "si", "guidance", "code", "eu_regulation")
 STATUTE_STATUSES = ("in_force", "repealed", "revoked", "superseded", "withdrawn")
+LEGISLATION = "https://www.legislation.gov.uk"
+_YEAR = re.compile(r"\s+\d{4}$")
 VOCABULARIES = ("data_categories", "data_subjects", "parties", "lawful_bases", "statutes")
 Vocab = Literal["data_categories", "data_subjects", "parties", "lawful_bases", "statutes"]
 
@@ -207,6 +210,7 @@ TERM_CLASSES: dict[str, type[TermBase]] = {
 }
 HIERARCHICAL = ("data_categories", "data_subjects", "parties")
 T = TypeVar("T", bound=TermBase)
+R = TypeVar("R")
 
 
 def _chains(terms: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
@@ -261,13 +265,14 @@ class Vocabulary:
     # -- access ------------------------------------------------------------------------------
 
     def terms(self, vocab: str) -> Mapping[str, Any]:
-        return {
+        found: dict[str, Mapping[str, Any]] = {
             "data_categories": self.categories,
             "data_subjects": self.subjects,
             "parties": self.parties,
             "lawful_bases": self.bases,
             "statutes": self.statutes,
-        }[vocab]
+        }
+        return found[vocab]
 
     def category(self, slug: str) -> DataCategoryBase | None:
         return self.categories.get(slug)
@@ -313,7 +318,7 @@ class Vocabulary:
 
     # -- derived ----------------------------------------------------------------------------
 
-    def memo(self, key: str, make: Callable[[], T]) -> T:
+    def memo(self, key: str, make: Callable[[], R]) -> R:
         """Something built once from these terms (e.g. a citation resolver)."""
         found = self._memo.get(key)
         if found is None:
@@ -321,14 +326,16 @@ class Vocabulary:
                 found = self._memo.get(key)
                 if found is None:
                     found = self._memo[key] = make()
-        return found  # type: ignore[no-any-return]
+        return found
 
     def fingerprint(self) -> str:
         """A digest of the terms: the same terms give the same fingerprint in every process."""
 
         def make() -> str:
             data = self.dump()
-            return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+            return hashlib.sha256(
+                json.dumps(data, sort_keys=True, default=str).encode()
+            ).hexdigest()
 
         return self.memo("fingerprint", make)
 
@@ -346,7 +353,9 @@ class Vocabulary:
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         return {
-            name: [t.model_dump(mode="json", exclude_defaults=True) for t in self.terms(name).values()]
+            name: [
+                t.model_dump(mode="json", exclude_defaults=True) for t in self.terms(name).values()
+            ]
             for name in VOCABULARIES
         }
 
@@ -379,10 +388,8 @@ class Vocabulary:
 
     def merged(self, other: Vocabulary) -> Vocabulary:
         """These terms, with ``other``'s added where this has none of that slug."""
-        parts = {
-            name: {**other.terms(name), **self.terms(name)}.values() for name in VOCABULARIES
-        }
-        return Vocabulary(**parts)  # type: ignore[arg-type]
+        parts = {name: {**other.terms(name), **self.terms(name)}.values() for name in VOCABULARIES}
+        return Vocabulary(**parts)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Iterable[Mapping[str, Any]]]) -> Vocabulary:
@@ -409,7 +416,9 @@ def read_vocabulary_files(directory: Path) -> dict[str, list[Any]]:
     parts: dict[str, list[Any]] = {}
     for vocab, filename in VOCABULARY_FILES.items():
         path = directory / filename
-        parts[vocab] = (yaml.safe_load(path.read_text(encoding="utf-8")) or []) if path.exists() else []
+        parts[vocab] = (
+            (yaml.safe_load(path.read_text(encoding="utf-8")) or []) if path.exists() else []
+        )
     return parts
 
 
@@ -450,9 +459,24 @@ def vocabulary_problems(vocabulary: Vocabulary) -> list[str]:
             for p in basis.pairs_with
             if p not in vocabulary.bases
         ]
+    families: dict[str, list[StatuteBase]] = {}
     for slug, statute in vocabulary.statutes.items():
         if statute.successor and statute.successor not in vocabulary.statutes:
             problems.append(f"statutes: '{slug}' has unknown successor '{statute.successor}'")
+        if statute.kind in ("act", "si") and statute.legislation_type and statute.number:
+            expected = f"{LEGISLATION}/{statute.legislation_type}/"
+            if not (statute.uri or "").startswith(expected) or not (statute.uri or "").endswith(
+                f"/{statute.number}"
+            ):
+                problems.append(
+                    f"statutes: '{slug}' uri {statute.uri!r} is not {expected}…/{statute.number}"
+                )
+        if statute.kind == "act":
+            families.setdefault(_YEAR.sub("", statute.name), []).append(statute)
+    for title, members in families.items():
+        flags = {m.every_act_of_title for m in members}
+        if len(flags) > 1:
+            problems.append(f"statutes: every_act_of_title must be set on every '{title}' or none")
     return problems
 
 
@@ -484,8 +508,11 @@ def local_vocabulary(document: NoticeDocument) -> Vocabulary:
     return Vocabulary(
         data_categories=[
             DataCategoryBase(
-                **common(x), name=x.name, description=x.description, parent=x.parent,
-                kind=x.kind,  # type: ignore[arg-type]
+                **common(x),
+                name=x.name,
+                description=x.description,
+                parent=x.parent,
+                kind=x.kind,
             )
             for x in t.data_categories
         ],
@@ -495,14 +522,21 @@ def local_vocabulary(document: NoticeDocument) -> Vocabulary:
         ],
         parties=[
             PartyBase(
-                **common(x), name=x.name, description=x.description, parent=x.parent,
-                kind=x.kind or "organisation",  # type: ignore[arg-type]
+                **common(x),
+                name=x.name,
+                description=x.description,
+                parent=x.parent,
+                kind=x.kind or "organisation",
             )
             for x in t.parties
         ],
         statutes=[
             StatuteBase(
-                **common(x), name=x.title, year=x.year, kind=x.kind, uri=x.uri,
+                **common(x),
+                name=x.title,
+                year=x.year,
+                kind=x.kind,
+                uri=x.uri,
                 publisher=x.publisher,
             )
             for x in t.statutes

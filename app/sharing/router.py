@@ -75,7 +75,9 @@ def _require_terms(state: State, recipient: str, categories: list[str]) -> None:
     )
 
 
-def _consulted(request: Request, session: Session, versions: list[NoticeVersion]) -> list[Consulted]:
+def _consulted(
+    request: Request, session: Session, versions: list[NoticeVersion]
+) -> list[Consulted]:
     documents: store.Documents = request.app.state.documents
     return [
         Consulted(v.service_id, v.version, v.effective_from, d)
@@ -175,4 +177,3 @@ async def controller_lawful_basis(
 
     key = ("lawful-basis-controller", controller, day, recipient, tuple(data_category), purpose)
     return await answer(request, key, make)
-

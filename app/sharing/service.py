@@ -87,7 +87,9 @@ def split_bases(vocabulary: Vocabulary, activity: Activity) -> LawfulBases:
     lists: dict[str, list[BasisRef]] = {"6": [], "9": [], "10": [], "sch1": []}
     for use in activity.lawful_bases:
         term = vocabulary.basis(use.basis)
-        lists[term.article if term else "6"].append(basis_ref(vocabulary, use.basis, use.as_written))
+        lists[term.article if term else "6"].append(
+            basis_ref(vocabulary, use.basis, use.as_written)
+        )
     return LawfulBases(art6=lists["6"], art9=lists["9"], art10=lists["10"], schedule1=lists["sch1"])
 
 
@@ -270,7 +272,10 @@ def lookup(
                     statutes=statute_refs(vocabulary, activity),
                     retention=[
                         RetentionRef(
-                            trigger=r.trigger, duration=r.duration, applies_to=r.applies_to, text=r.text
+                            trigger=r.trigger,
+                            duration=r.duration,
+                            applies_to=r.applies_to,
+                            text=r.text,
                         )
                         for r in activity.retention
                     ],

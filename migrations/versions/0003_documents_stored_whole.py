@@ -404,7 +404,7 @@ def upgrade() -> None:
         ]
 
     for table in VOCAB:
-        with op.batch_alter_table(table, recreate="always") as b:
+        with op.batch_alter_table(table) as b:
             for col in common():
                 if table == "statute" and col.name == "aliases":
                     continue
@@ -570,7 +570,7 @@ def downgrade() -> None:
         b.add_column(sa.Column("dpo_address", S(), nullable=True))
         b.add_column(sa.Column("dpo_url", S(length=500), nullable=True))
     for table in VOCAB:
-        with op.batch_alter_table(table, recreate="always") as b:
+        with op.batch_alter_table(table) as b:
             for name in ("controller", "added", "retired", "source"):
                 b.drop_column(name)
             if table != "statute":

@@ -11,6 +11,7 @@ Keeps the `iri` column of rows whose IRI is in the namespace; the files' concept
 schemes and serialisation descriptors are not in the CSVs and so are not listed.
 Prints the IRIs sorted (Python codepoint order), one per line, after '#' header lines.
 """
+
 import argparse
 import csv
 import glob
@@ -25,8 +26,11 @@ NAMESPACES = [
     ("https://w3id.org/dpv/pd#", "pd", "pd.csv"),
     ("https://w3id.org/dpv/legal/eu/gdpr#", "legal/eu/gdpr", "eu-gdpr.csv"),
     ("https://w3id.org/dpv/legal/gb#", "legal/gb", "legal-gb.csv"),
-    ("https://w3id.org/dpv/sector/publicservices#", "sector/publicservices",
-     "sector-publicservices.csv"),
+    (
+        "https://w3id.org/dpv/sector/publicservices#",
+        "sector/publicservices",
+        "sector-publicservices.csv",
+    ),
 ]
 
 
@@ -35,17 +39,20 @@ def terms(checkout):
     for ns, folder, aggregate in NAMESPACES:
         base = os.path.join(checkout, VERSION, folder)
         if not os.path.isfile(os.path.join(base, aggregate)):
-            sys.exit(f"{os.path.join(base, aggregate)} not found: is {checkout} a w3c/dpv checkout?")
-        files = [os.path.join(base, aggregate)] + sorted(
-            glob.glob(os.path.join(base, "modules", "*.csv")))
+            sys.exit(
+                f"{os.path.join(base, aggregate)} not found: is {checkout} a w3c/dpv checkout?"
+            )
+        modules = sorted(glob.glob(os.path.join(base, "modules", "*.csv")))
+        files = [os.path.join(base, aggregate), *modules]
         iris = set()
         for path in files:
             with open(path, newline="", encoding="utf-8") as f:
                 reader = csv.DictReader(f)
                 if "iri" not in (reader.fieldnames or []):
                     continue  # e.g. legal_basis_rights_mapping.csv (a mapping, no terms)
-                iris.update(row["iri"].strip() for row in reader
-                            if row["iri"].strip().startswith(ns))
+                iris.update(
+                    row["iri"].strip() for row in reader if row["iri"].strip().startswith(ns)
+                )
         if not iris:
             sys.exit(f"no terms found for {ns} under {base}")
         found[ns] = iris
@@ -60,18 +67,27 @@ def main():
     commit = args.commit
     if not commit:
         try:
-            commit = subprocess.run(["git", "-C", args.checkout, "rev-parse", "HEAD"],
-                                    capture_output=True, text=True, check=True).stdout.strip()
+            commit = subprocess.run(
+                ["git", "-C", args.checkout, "rev-parse", "HEAD"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
         except (OSError, subprocess.CalledProcessError):
             commit = "unknown"
     found = terms(args.checkout)
     all_iris = sorted(set().union(*found.values()))
     out = sys.stdout
-    out.write(f"# DPV {VERSION} term IRIs; source: w3c/dpv commit {commit}, CSV files "
-              f"2.3/{{dpv,pd,legal/eu/gdpr,legal/gb,sector/publicservices}}/*.csv and modules/*.csv "
-              f"(column 'iri')\n")
-    out.write("# counts: " + ", ".join(f"{ns} {len(found[ns])}" for ns, _, _ in NAMESPACES)
-              + f"; total {len(all_iris)}\n")
+    out.write(
+        f"# DPV {VERSION} term IRIs; source: w3c/dpv commit {commit}, CSV files "
+        f"2.3/{{dpv,pd,legal/eu/gdpr,legal/gb,sector/publicservices}}/*.csv and modules/*.csv "
+        f"(column 'iri')\n"
+    )
+    out.write(
+        "# counts: "
+        + ", ".join(f"{ns} {len(found[ns])}" for ns, _, _ in NAMESPACES)
+        + f"; total {len(all_iris)}\n"
+    )
     out.write("# regenerate: python3 tests/data/make_dpv_terms.py <dpv checkout> --commit <sha>\n")
     for iri in all_iris:
         out.write(iri + "\n")

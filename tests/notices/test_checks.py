@@ -99,7 +99,6 @@ VOCABULARY = Vocabulary.from_data(
                     "name": "Health or social care purposes",
                     "schedule1_part": 1,
                     "schedule1_paragraph": 2,
-
                     "pairs_with": ["art9-2-h", "art10"],
                 },
                 {
@@ -109,7 +108,6 @@ VOCABULARY = Vocabulary.from_data(
                     "name": "Safeguarding",
                     "schedule1_part": 2,
                     "schedule1_paragraph": 18,
-
                     "pairs_with": ["art9-2-g", "art10"],
                 },
                 {
@@ -119,7 +117,6 @@ VOCABULARY = Vocabulary.from_data(
                     "name": "Consent",
                     "schedule1_part": 3,
                     "schedule1_paragraph": 29,
-
                     "pairs_with": ["art10"],
                 },
                 {
@@ -129,7 +126,6 @@ VOCABULARY = Vocabulary.from_data(
                     "name": "Extension of Part 2 conditions",
                     "schedule1_part": 3,
                     "schedule1_paragraph": 36,
-
                     "pairs_with": ["art10"],
                 },
             )
@@ -461,7 +457,7 @@ def test_withdraw_consent() -> None:
 
 def test_complaint_ico() -> None:
     def not_named(d: dict[str, Any]) -> None:
-        d["notice"]["complaint"] = { "text": "Contact us"}
+        d["notice"]["complaint"] = {"text": "Contact us"}
 
     hits = of_rule(build(not_named), "art13-14.complaint-ico")
     assert [(f.pointer, f.severity) for f in hits] == [("/notice/complaint", "error")]

@@ -92,7 +92,6 @@ def vocabulary() -> Vocabulary:
                     "description": "safeguarding",
                     "schedule1_part": 2,
                     "schedule1_paragraph": 18,
-
                     "pairs_with": ["art9-2-g", "art10"],
                     "uri": "https://www.legislation.gov.uk/ukpga/2018/12/schedule/1/paragraph/18",
                 },
@@ -104,7 +103,6 @@ def vocabulary() -> Vocabulary:
                     "description": "extension",
                     "schedule1_part": 3,
                     "schedule1_paragraph": 36,
-
                     "pairs_with": ["art10"],
                     "uri": "https://www.legislation.gov.uk/ukpga/2018/12/schedule/1/paragraph/36",
                 },

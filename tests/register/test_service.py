@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
+from helpers import export, import_doc, resolve, session_for
 from sqlmodel import Session, func, select
 
 from app.errors import Conflict, InvalidDocument
@@ -12,7 +13,6 @@ from app.register.document import NoticeDocument, PartyLink
 from app.register.models import ActivityRow, NoticeVersion, Service
 from app.register.seeds import SeedSet
 from app.register.service import save_terms
-from helpers import export, import_doc, resolve, session_for
 
 
 def test_import_then_export_gives_the_same_document(empty_db: str, seed: SeedSet) -> None:
@@ -112,7 +112,10 @@ def test_on_the_same_day_the_later_publication_is_in_effect(fresh_db: str, seed:
     with session_for(fresh_db) as session:
         a = import_doc(session, first, today=date(2026, 1, 5))
         b = import_doc(session, second, today=date(2026, 1, 5))
-        assert export(session, resolve(session, "camden-early-help", at=date(2026, 2, 1))).notice.title == "B"
+        assert (
+            export(session, resolve(session, "camden-early-help", at=date(2026, 2, 1))).notice.title
+            == "B"
+        )
         assert export(session, a).notice.status == "never_in_effect"
         from app.audit.models import AuditEvent
 
