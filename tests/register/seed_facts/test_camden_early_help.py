@@ -19,17 +19,24 @@ def seeds() -> SeedSet:
 # ---------------------------------------------------------------------- 001 Camden Early Help
 
 
-def test_camden_controller_identical_in_both_notices(seeds: SeedSet) -> None:
-    early = _doc(seeds, "camden-early-help").controllers[0]
-    family = _doc(seeds, "camden-family-support").controllers[0]
-    assert early == family
-    assert early.dpo is not None
-    assert early.dpo.name == "Andrew Maughan"
-    assert early.dpo.role == "Borough Solicitor"
-    assert early.dpo.email == "dpo@camden.gov.uk"
-    assert early.dpo.phone == "020 7974 4444"
-    assert early.website == "www.camden.gov.uk"
-    assert "WC1H 9JE" in (early.address or "")
+def test_camden_early_help_controller_is_this_notices_own(seeds: SeedSet) -> None:
+    doc = _doc(seeds, "camden-early-help")
+    camden = doc.controllers[0]
+    assert camden.name == "London Borough of Camden"
+    assert camden.dpo is not None
+    assert camden.dpo.name == "Andrew Maughan"
+    # "... is Andrew Maughan who is the council's Borough Solicitor. He can be contacted at
+    # dpo@camden.gov.uk or via [this link](#)": kept as written (the render shows it once).
+    assert "the council's Borough Solicitor" in (camden.dpo.text or "")
+    assert camden.dpo.email == "dpo@camden.gov.uk"
+    # This notice gives no DPO phone or address (the Family Support notice does): none is held.
+    assert camden.dpo.phone is None and camden.dpo.address is None
+    assert camden.phone is None
+    assert camden.website == "www.camden.gov.uk"
+    assert camden.address == "Judd Street, London. WC1H 9JE"
+    # "The Data Controller is London Borough of Camden"
+    assert doc.service.controller_relationship == "sole"
+    assert doc.service.relationship_as_written == "The Data Controller is London Borough of Camden"
 
 
 def test_camden_early_help_dates(seeds: SeedSet) -> None:
@@ -69,6 +76,8 @@ def test_camden_early_help_recipient_examples(seeds: SeedSet) -> None:
     )
     assert _examples(casework.recipients, "nhs-trusts") == ["Mental Health Services", "hospitals"]
     assert _examples(casework.recipients, "education") == ["early years"]
+    assert _examples(casework.recipients, "council-services")[0] == "Children's Social Work Service"
+    assert _examples(casework.recipients, "childrens-social-care") == []
     # As written: "Ministry for Housing", not "of".
     assert "Ministry for Housing, Communities and Local Government" in _examples(
         casework.recipients, "central-government"
@@ -88,7 +97,7 @@ def test_camden_national_insights_has_ended(seeds: SeedSet) -> None:
     assert arrangement.end_date == dt.date(2025, 3, 31)
     assert arrangement.end_date_as_written == "until March 2025"
     assert arrangement.pseudonymised is True
-    assert set(arrangement.parties) == {"dluhc", "iff-research"}
+    assert (arrangement.description or "").startswith("Pseudonymised data where names etc")
     assert {"dluhc", "iff-research"} <= _recipients(act)
 
 
@@ -113,3 +122,34 @@ def test_camden_early_help_citations_and_transfers(seeds: SeedSet) -> None:
     assert complaint is not None and names_ico(complaint)
     assert complaint.contact_first is not None
     assert complaint.contact_first.email == "dpa@camden.gov.uk"  # differs from the DPO address
+
+
+def test_camden_early_help_schedule1_pairings_as_written(seeds: SeedSet) -> None:
+    """Pairings as the notice makes them: 'For (g) ... paras 6 ... and 18', 'For (h) ... paras 1
+    ... and 2' (para 1 cannot support Art 9(2)(h): kept as written, the checks flag it), and Art
+    10 'met by ... the Data Protection Act schedule conditions as described above'."""
+    casework = _act(_doc(seeds, "camden-early-help"), "casework")
+    supports = {b.basis: b.supports for b in casework.lawful_bases if b.supports}
+    assert supports == {
+        "dpa2018-sch1-para6": ["art9-2-g", "art10"],
+        "dpa2018-sch1-para18": ["art9-2-g", "art10"],
+        "dpa2018-sch1-para1": ["art9-2-h", "art10"],
+        "dpa2018-sch1-para2": ["art9-2-h", "art10"],
+    }
+
+
+def test_camden_early_help_categories_as_labelled(seeds: SeedSet) -> None:
+    casework = _act(_doc(seeds, "camden-early-help"), "casework")
+    labelled = {(c.category, c.labelled_as) for c in casework.data_categories if c.labelled_as}
+    # gender is listed as special category information; well-being among the other information
+    assert labelled == {
+        ("personal.identity.gender", "special_category"),
+        ("special.health.physical", "personal"),
+        ("special.health.mental", "personal"),
+    }
+    examples = {c.category: c.examples for c in casework.data_categories if c.examples}
+    assert examples["personal.legal-status"] == ["immigration status"]
+    assert "personal.identity.date-of-birth" not in examples  # "DOB" is the category itself
+    # The LIIA pseudonymisation illustration is not an example of a data category.
+    liia = _act(_doc(seeds, "camden-early-help"), "liia")
+    assert all(not c.examples for c in liia.data_categories)
