@@ -306,6 +306,21 @@ def render(
     _write(render_notice(document, terms, fmt=fmt, full_page=full_page), output)  # type: ignore[arg-type]
 
 
+def _write_document(path: Path, document: object) -> None:
+    import yaml
+
+    from app.register.document import NoticeDocument
+
+    assert isinstance(document, NoticeDocument)
+    data = document.model_dump(mode="json", exclude_none=True)
+    if path.suffix == ".json":
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    else:
+        path.write_text(
+            yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
+        )
+
+
 @cli.command("check")
 def check(
     target: Annotated[
@@ -314,19 +329,29 @@ def check(
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
     version: Annotated[int | None, typer.Option(help="A version number (service ids only)")] = None,
     today: Annotated[str | None, typer.Option(help="Check as of this date (YYYY-MM-DD)")] = None,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="A file: apply every mechanical fix and write it back")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="With --fix: write here instead")
+    ] = None,
 ) -> None:
     """Check a notice: findings with rule, severity, pointer, message and legal reference.
 
     Exits 1 when there are error findings, 2 when the file or service cannot be read. A file
-    is checked against the shipped vocabularies (ROPA_SEED_DIR/vocab), unknown terms first; a
-    service id against the register's.
+    is checked against the shipped vocabularies (ROPA_SEED_DIR/vocab), unknown terms first
+    (file:line:column, with suggestions); a service id against the register's. ``--fix``
+    applies the fixes the findings carry (RFC 6902 patches) and writes the patched document.
     """
-    from app.notices.checks import check_notice
+    from app.notices.checks import apply_fixes, check_notice
 
     as_of = date.fromisoformat(today) if today else date.today()
     path = Path(target)
+    is_file = path.suffix in (".yaml", ".yml", ".json") or path.exists()
+    if fix and not is_file:
+        raise _fail("--fix works on a document file; drafts are fixed with POST …/fixes", 2)
     try:
-        if path.suffix in (".yaml", ".yml", ".json") or path.exists():
+        if is_file:
             vocabulary = read_vocabulary_dir(get_settings().seed_dir / "vocab")
             document = read_document(path, vocabulary)
         else:
@@ -341,6 +366,12 @@ def check(
         raise _fail(str(exc), 2) from exc
     except AppError as exc:
         raise _fail(str(exc.detail), 2) from exc
+    if fix:
+        document, applied = apply_fixes(document, vocabulary, today=as_of)
+        _write_document(output or path, document)
+        for f in applied:
+            typer.echo(f"fixed    {f.rule:45} {', '.join(f.pointers)}")
+        typer.echo(f"{len(applied)} fixes written to {output or path}")
     findings = check_notice(document, vocabulary, today=as_of)
     if fmt == "json":
         typer.echo(
@@ -348,12 +379,52 @@ def check(
         )
     else:
         for f in findings:
-            typer.echo(f"{f.severity.upper():8} {f.rule:45} {f.pointer}")
+            more = f" (+{len(f.pointers) - 1} more)" if len(f.pointers) > 1 else ""
+            typer.echo(f"{f.severity.upper():8} {f.rule:45} {f.pointer}{more}")
             typer.echo(f"         {f.message}")
-            typer.echo(f"         ({f.legal_reference})")
+            typer.echo(f"         ({f.legal_reference}){' [fix]' if f.fix else ''}")
         counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
         typer.echo(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info")
     if any(f.severity == "error" for f in findings):
+        raise typer.Exit(1)
+
+
+@cli.command("check-text")
+def check_text(
+    file: Annotated[Path, typer.Argument(help="A notice as published: .html, .md or .txt")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="html, markdown or text (default: suffix)")
+    ] = None,
+    today: Annotated[str | None, typer.Option(help="Check as of this date (YYYY-MM-DD)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Findings as JSON")] = False,
+) -> None:
+    """Check any notice's text before normalising it: citations in the prose, EU GDPR wording,
+    phone numbers and e-mail addresses, renamed bodies, links with no address, pointers to
+    numbering. Each finding gives file:line:column and quotes the text. Exits 1 on errors."""
+    from app.notices.router import text_report
+
+    suffix = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+    kind = fmt or suffix.get(file.suffix.lower(), "text")
+    if kind not in ("html", "markdown", "text"):
+        raise _fail("--format must be html, markdown or text", 2)
+    try:
+        source = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"{file}: {exc}", 2) from exc
+    vocabulary = read_vocabulary_dir(get_settings().seed_dir / "vocab")
+    report = text_report(
+        source, kind, vocabulary, date.fromisoformat(today) if today else date.today()
+    )
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+    else:
+        for f in report.findings:
+            line = source.count("\n", 0, f.start) + 1
+            column = f.start - (source.rfind("\n", 0, f.start) + 1) + 1
+            typer.echo(f"{file}:{line}:{column}: {f.severity.upper()} {f.rule}: {f.message}")
+            typer.echo(f"    {f.quote!r}")
+        typer.echo(f"{report.errors} errors, {report.warnings} warnings, {report.infos} info")
+    if report.errors:
         raise typer.Exit(1)
 
 

@@ -59,7 +59,7 @@ def test_import_creates_a_new_version(database: str, tmp_path: Path) -> None:
     seed_file = str(PROJECT_ROOT / "seed" / "camden-family-support.yaml")
     refused = runner.invoke(cli, ["import", seed_file])
     assert refused.exit_code == 1, "an import is checked as publishing is"
-    assert "citation.unknown-instrument" in refused.output and "override_reason" in refused.output
+    assert "citation.nonexistent" in refused.output and "override_reason" in refused.output
     result = runner.invoke(
         cli, ["import", seed_file, "--override-reason", "The council's notice, as published"]
     )

@@ -211,6 +211,38 @@ def patch_draft(
     return _document_response(document, etag)
 
 
+@router.post(
+    "/services/{service_id}/notice/drafts/{version}/fixes",
+    tags=["drafts"],
+    response_model=NoticeDocument,
+    response_model_exclude_none=True,
+    responses=DRAFT_WRITE,
+    summary="Apply the mechanical fixes of chosen check findings (needs If-Match)",
+    description="Each finding of `GET …/notice/checks?version=N` that has a `fix` (an RFC 6902 "
+    "JSON Patch: a misnamed Act, a renamed body, a link with no address…) can be applied by "
+    "its `id`; the chosen fixes are applied in order, in one step, and the draft's new ETag is "
+    "returned. A finding that is not the draft's, or has no fix, is a 422 and nothing changes.",
+)
+def fix_draft(
+    service_id: SlugPath,
+    version: VersionPath,
+    body: editing.FixesRequest,
+    session: WriteSessionDep,
+    who: Editor,
+    if_match: IfMatch = None,
+) -> Response:
+    document, etag = editing.fix_draft(
+        session=session,
+        service_id=service_id,
+        version=version,
+        request=body,
+        if_match=if_match,
+        principal=who,
+        today=date.today(),
+    )
+    return _document_response(document, etag)
+
+
 @router.delete(
     "/services/{service_id}/notice/drafts/{version}",
     tags=["drafts"],

@@ -17,10 +17,10 @@ from __future__ import annotations
 import copy
 import json
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 import jsonpatch
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, StringConstraints, ValidationError
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -38,7 +38,7 @@ from app.errors import (
     PreconditionRequired,
 )
 from app.exports.service import store_row_sets
-from app.notices.checks import check_notice
+from app.notices.checks import FixError, apply_fixes, check_notice
 from app.register import service as register
 from app.register import store
 from app.register.current import read_vocabulary
@@ -310,6 +310,7 @@ def replace_draft(
     if_match: str | None,
     principal: Principal,
     action: str = "draft.replace",
+    detail: dict[str, Any] | None = None,
 ) -> tuple[NoticeDocument, str]:
     row = get_draft(session=session, service_id=service_id, version=version)
     before, etag = document_of(session=session, row=row)
@@ -328,6 +329,7 @@ def replace_draft(
         target=_target(service_id, version),
         before=before.model_dump(mode="json"),
         after=after.model_dump(mode="json"),
+        detail=detail,
     )
     session.commit()
     return after, new_etag
@@ -383,6 +385,47 @@ def patch_draft(
         if_match=etag,
         principal=principal,
         action="draft.patch",
+    )
+
+
+class FixesRequest(BaseModel):
+    findings: list[Annotated[str, StringConstraints(max_length=200)]] = Field(
+        min_length=1,
+        max_length=200,
+        description="Ids of the findings (``GET …/checks?version=N``) whose fixes to apply, in "
+        "order",
+    )
+
+
+def fix_draft(
+    *,
+    session: Session,
+    service_id: str,
+    version: int,
+    request: FixesRequest,
+    if_match: str | None,
+    principal: Principal,
+    today: date,
+) -> tuple[NoticeDocument, str]:
+    """Apply the chosen findings' fixes (RFC 6902 patches) to a draft, in one step."""
+    row = get_draft(session=session, service_id=service_id, version=version)
+    current, etag = document_of(session=session, row=row)
+    _require_match(if_match, etag)
+    try:
+        fixed, applied = apply_fixes(
+            current, read_vocabulary(session=session), today=today, finding_ids=request.findings
+        )
+    except FixError as exc:
+        raise InvalidDocument(str(exc)) from exc
+    return replace_draft(
+        session=session,
+        service_id=service_id,
+        version=version,
+        document=fixed,
+        if_match=etag,
+        principal=principal,
+        action="draft.fix",
+        detail={"findings": [f.id for f in applied]},
     )
 
 

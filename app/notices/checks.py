@@ -1,50 +1,55 @@
 """The notice checks: a linter for UK GDPR privacy notices held as notice documents.
 
-:func:`check_notice` reads one :class:`~app.register.document.NoticeDocument` with the shared
-:class:`~app.register.vocabulary.Vocabulary` and returns :class:`Finding` objects, each with a
-stable rule id, a severity, a JSON pointer into the document, a message and the legal reference.
-It is a pure function: no HTTP, no database, no clock (``today`` is a parameter, so the same
-document checked "as at" the same date always gives the same findings, in the same order).
+:func:`check_notice` reads one :class:`~app.register.document.NoticeDocument` with the
+vocabulary (the legislation registry included) and returns :class:`Finding` objects. It is a
+pure function: no HTTP, no database, no clock (``today`` is a parameter, so the same document
+checked "as at" the same date always gives the same findings, in the same order).
+
+One finding per problem: a problem found in several places (the same wording in twelve
+sections) is one finding listing every pointer it concerns. Where the fix is mechanical (a
+misnamed Act, a renamed body, a link with no address), the finding carries it as an RFC 6902
+JSON Patch against the document (``fix``), which an editor can apply to a draft.
 
 Families (rule ids and severities are documented in :data:`RULES`):
 
-* Art 13/14 completeness: one rule per required item.
-* Legal consistency: special category and criminal offence data and their conditions, the
-  Schedule 1 part an Art 9(2) condition needs, legitimate interests relied on by a public
-  authority, consent without the right to withdraw it.
-* Citations: each statute citation resolved against the registry of real instruments
-  (:mod:`app.notices.legislation`); the EU GDPR named after 2020.
-* Staleness: ended sharing arrangements, bodies that have been renamed or replaced, notices
-  not updated for more than two years.
+* Art 13/14 completeness: one rule per required item, judged from the notice's own words
+  where it has them (the complaint route, the statement on automated decisions).
+* Legal consistency: the rules of :mod:`app.register.rules` (special category and criminal
+  offence data and their conditions, Schedule 1 pairings, legitimate interests by a public
+  authority, consent and its withdrawal), and what the notice's words say of its bases.
+* Citations: each citation resolved against the registry (:mod:`app.notices.legislation`).
+  What the registry cannot place is "not verified", never "does not exist", unless the
+  registry holds every Act of that title.
+* Staleness: ended arrangements, renamed bodies and programmes (the name in force on the
+  date), superseded law and guidance, undated notices and notices not reviewed for two years.
+* Text: placeholder links and pointers to numbering the page does not have.
 * Contacts: UK phone numbers (``phonenumbers``) and email addresses (``email-validator``).
 
 Severities follow one scheme. ``error``: an item the law requires is missing, or what is stated
 cannot be right (a basis a council may not use, an instrument that does not exist, a contact
 that cannot be used). ``warning``: the item is there but wrong or incomplete in a way a reader
-could be misled by (a misnamed Act, an ended arrangement, an incomplete rights list).
-``info``: wording to tidy that does not change what the notice tells people.
+could be misled by. ``info``: wording to tidy, or something to verify.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.notices.legislation import Resolution, Resolver, mentions_eu_gdpr
+from app.notices import textchecks
+from app.notices.legislation import Resolver
 from app.register import rules
 from app.register.document import Activity, Complaint, ControllerDoc, NoticeDocument
-from app.register.vocabulary import LawfulBasisBase as LawfulBasisTerm
-from app.register.vocabulary import PartyBase as PartyTerm
 from app.register.vocabulary import Vocabulary
 
 Severity = Literal["error", "warning", "info"]
+Patch = list[dict[str, Any]]
 
 UK_GDPR = "UK GDPR"
 DPA = "DPA 2018"
@@ -55,12 +60,17 @@ class Finding(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    id: str = Field(description="Stable for the same problem in the same document")
     rule: str
     severity: Severity
-    pointer: str
+    pointer: str = Field(description="The first place it concerns (a JSON pointer)")
+    pointers: list[str] = Field(description="Every place it concerns")
     message: str
     legal_reference: str
     suggestion: str | None = None
+    fix: Patch | None = Field(
+        default=None, description="An RFC 6902 JSON Patch that makes the mechanical fix"
+    )
 
 
 class Rule(BaseModel):
@@ -256,14 +266,6 @@ RULES: dict[str, Rule] = _rules(
     ),
     # ---------------------------------------------------------------- citations
     Rule(
-        id="citation.unknown-instrument",
-        severity="error",
-        title="A statute citation that names no instrument in the registry",
-        legal_reference=f"{UK_GDPR} Art 13(1)(c), Art 6(3); Art 12(1)",
-        rationale="The legal basis rests on a law that cannot be identified: the title and year "
-        "match no real Act or instrument, or no year is given for a title several Acts share.",
-    ),
-    Rule(
         id="citation.misnamed",
         severity="warning",
         title="A statute cited under a wrong name",
@@ -297,14 +299,6 @@ RULES: dict[str, Rule] = _rules(
         "documented).",
     ),
     Rule(
-        id="staleness.renamed-department",
-        severity="warning",
-        title="A body cited under a name it no longer has",
-        legal_reference=f"{UK_GDPR} Art 13(1)(e), Art 14(1)(e); Art 12(1)",
-        rationale="Recipients and sources must be identifiable; the body has been renamed or "
-        "replaced.",
-    ),
-    Rule(
         id="staleness.notice-review",
         severity="warning",
         title="Notice not updated for more than two years",
@@ -327,7 +321,172 @@ RULES: dict[str, Rule] = _rules(
         legal_reference=f"{UK_GDPR} Art 12(2), Art 13(1)(a)-(b), Art 14(1)(a)-(b)",
         rationale="A contact that cannot be written to cannot be used.",
     ),
+    # ---------------------------------------------------------------- added with the
+    # faithful-notice and open-vocabulary work
+    Rule(
+        id="art13-14.controller-relationship",
+        severity="warning",
+        title="Several controllers, and the notice does not say how they relate",
+        legal_reference=f"{UK_GDPR} Art 13(1)(a), Art 14(1)(a); Art 26",
+        rationale="Joint controllers must make the essence of their arrangement available "
+        "(Art 26(2)); separate controllers each answer for their own data. A notice naming "
+        "several councils must say which.",
+    ),
+    Rule(
+        id="art13-14.automated-decisions-not-stated",
+        severity="warning",
+        title="The notice says nothing about automated decision-making",
+        legal_reference=f"{UK_GDPR} Art 13(2)(f), Art 14(2)(g); Arts 22A-22D",
+        rationale="The notice must say whether solely automated significant decisions are "
+        "made; silence leaves people unable to tell.",
+    ),
+    Rule(
+        id="art13-14.rights-not-available",
+        severity="warning",
+        title="A right is offered that the lawful bases relied on do not give",
+        legal_reference=f"{UK_GDPR} Art 20(1), (3)",
+        rationale="Data portability applies only to processing on consent or contract (Art "
+        "20(1)), and never to a public task (Art 20(3)). Offering it where it cannot apply "
+        "misleads.",
+    ),
+    Rule(
+        id="consistency.schedule1-cannot-support",
+        severity="warning",
+        title="A Schedule 1 condition paired with a condition it cannot support",
+        legal_reference=f"{DPA} s.10(2)-(5), Sch 1 Parts 1-3",
+        rationale="Each Schedule 1 condition meets particular Art 9(2) conditions (para 1: "
+        "(b); para 2: (h); para 3: (i); para 4: (j); Part 2: (g); Part 3: criminal offence "
+        "data only). The pairing as recorded cannot hold.",
+    ),
+    Rule(
+        id="consistency.para36-without-part2",
+        severity="warning",
+        title="Schedule 1 para 36 without the Part 2 condition it extends",
+        legal_reference=f"{DPA} Sch 1 para 36",
+        rationale="Para 36 applies a Part 2 condition to criminal offence data without its "
+        "substantial-public-interest requirement; it needs that Part 2 condition.",
+    ),
+    Rule(
+        id="consistency.consent-condition-without-consent-basis",
+        severity="warning",
+        title="Sharing said to depend on consent, but consent is not a lawful basis",
+        legal_reference=f"{UK_GDPR} Art 6(1)(a), Art 7, Art 13(1)(c)",
+        rationale="A notice that says information is shared only with consent, while relying on "
+        "other bases, tells people something that the record does not back.",
+    ),
+    Rule(
+        id="consistency.basis-words-describe-another",
+        severity="warning",
+        title="The words given for a condition describe another condition",
+        legal_reference=f"{UK_GDPR} Art 9(2), Art 13(1)(c)",
+        rationale="The article letter cited and the words the notice uses for it disagree, so "
+        "the reader cannot tell which condition applies.",
+    ),
+    Rule(
+        id="consistency.category-label",
+        severity="warning",
+        title="A category of data called something the law does not call it",
+        legal_reference=f"{UK_GDPR} Art 9(1), Art 10; {DPA} s.11(2)",
+        rationale="The notice calls data personal, special category or criminal offence data "
+        "when the law classes it otherwise; the protections that apply follow the law.",
+    ),
+    Rule(
+        id="art13-14.transfer-safeguards",
+        severity="warning",
+        title="Transfer safeguards that are not a recognised transfer mechanism",
+        legal_reference=f"{UK_GDPR} Arts 45A, 46, 49; Art 13(1)(f), Art 14(1)(f)",
+        rationale="Transfers need adequacy regulations (Art 45A), appropriate safeguards (Art "
+        "46: e.g. the IDTA, standard clauses with the UK Addendum, binding corporate rules) or "
+        "a derogation (Art 49). 'Liaising with the authorities' is none of these.",
+    ),
+    Rule(
+        id="citation.nonexistent",
+        severity="error",
+        title="An instrument that does not exist",
+        legal_reference=f"{UK_GDPR} Art 13(1)(c), Art 6(3); Art 12(1)",
+        rationale="The registry holds every Act of that title and none of that year: the basis "
+        "in law as cited does not exist.",
+    ),
+    Rule(
+        id="citation.not-verified",
+        severity="info",
+        title="A citation the legislation registry cannot place",
+        legal_reference=f"{UK_GDPR} Art 12(1)",
+        rationale="The registry is not the law: an instrument it does not hold may well exist. "
+        "Check the citation; add the instrument to the registry if it is right.",
+    ),
+    Rule(
+        id="citation.ambiguous",
+        severity="warning",
+        title="A citation without a year that several Acts share",
+        legal_reference=f"{UK_GDPR} Art 12(1), Art 13(1)(c)",
+        rationale="Several Acts have that title; without the year the reader cannot tell which.",
+    ),
+    Rule(
+        id="citation.no-longer-in-force",
+        severity="warning",
+        title="An instrument repealed or revoked, or a superseded edition",
+        legal_reference=f"{UK_GDPR} Art 5(1)(a), Art 12(1), Art 13(1)(c)",
+        rationale="The notice rests on law or guidance that no longer applies as cited; the "
+        "successor is named.",
+    ),
+    Rule(
+        id="citation.slug-mismatch",
+        severity="warning",
+        title="The registry entry recorded for a citation is not the instrument it cites",
+        legal_reference=f"{UK_GDPR} Art 12(1)",
+        rationale="The record links the citation to a different instrument from the one its "
+        "words name, so links and lookups point at the wrong law.",
+    ),
+    Rule(
+        id="staleness.renamed-body",
+        severity="warning",
+        title="A body or programme named under a name it no longer has",
+        legal_reference=f"{UK_GDPR} Art 13(1)(e), Art 14(1)(e); Art 12(1)",
+        rationale="Recipients and sources must be identifiable; the body was renamed, merged or "
+        "abolished. The name in force on the date is given, never a body itself gone by then.",
+    ),
+    Rule(
+        id="staleness.misnamed-body",
+        severity="info",
+        title="A body named slightly wrongly",
+        legal_reference=f"{UK_GDPR} Art 12(1)",
+        rationale="The body is recognisable but its name is not quite right "
+        "('Department of Education').",
+    ),
+    Rule(
+        id="staleness.undated",
+        severity="warning",
+        title="The notice does not say when it was last updated",
+        legal_reference=f"{UK_GDPR} Art 5(2), Art 12(1); ICO right to be informed guidance",
+        rationale="Without a date, readers cannot tell whether it is current, and its review "
+        "cannot be tracked.",
+    ),
+    Rule(
+        id="text.placeholder-link",
+        severity="warning",
+        title="A link with no address",
+        legal_reference=f"{UK_GDPR} Art 12(1)",
+        rationale="The notice points readers to something they cannot reach; the published "
+        "text shows only the link's words.",
+    ),
+    Rule(
+        id="text.cross-reference",
+        severity="info",
+        title="A pointer to numbering the published notice does not have",
+        legal_reference=f"{UK_GDPR} Art 12(1)",
+        rationale="'See section 3' means nothing on a page without section numbers; the "
+        "published text leaves the pointer out.",
+    ),
+    Rule(
+        id="vocabulary.retired-term",
+        severity="info",
+        title="A vocabulary term that has been retired",
+        legal_reference="Register practice",
+        rationale="The term is no longer offered for new notices; its replacement is named.",
+    ),
 )
+
 
 # ============================================================================ helpers
 
@@ -341,11 +500,22 @@ def _ptr(*parts: str | int) -> str:
 
 
 @dataclass
+class _Found:
+    rule: str
+    message: str
+    pointers: list[str]
+    legal_reference: str | None
+    suggestion: str | None
+    fix: Patch = field(default_factory=list)
+    fixable: bool = True
+
+
+@dataclass
 class _Ctx:
     document: NoticeDocument
     vocabulary: Vocabulary
     today: date
-    findings: list[Finding]
+    found: dict[tuple[str, str], _Found] = field(default_factory=dict)
 
     def add(
         self,
@@ -355,44 +525,60 @@ class _Ctx:
         *,
         legal_reference: str | None = None,
         suggestion: str | None = None,
+        fix: Patch | None = None,
     ) -> None:
-        rule = RULES[rule_id]
-        self.findings.append(
-            Finding(
-                rule=rule_id,
-                severity=rule.severity,
-                pointer=pointer,
-                message=message,
-                legal_reference=legal_reference or rule.legal_reference,
-                suggestion=suggestion,
+        """Report a problem at ``pointer``; the same problem (rule and message) found again
+        elsewhere adds its pointer (and its part of the fix) to the one finding."""
+        assert rule_id in RULES, rule_id
+        key = (rule_id, message)
+        entry = self.found.get(key)
+        if entry is None:
+            entry = self.found[key] = _Found(rule_id, message, [], legal_reference, suggestion)
+        if pointer not in entry.pointers:
+            entry.pointers.append(pointer)
+        if fix is None:
+            entry.fixable = False
+        else:
+            entry.fix += [op for op in fix if op not in entry.fix]
+
+    def findings(self) -> list[Finding]:
+        out = []
+        for f in self.found.values():
+            rule = RULES[f.rule]
+            digest = hashlib.sha256(f"{f.rule}\n{f.message}".encode()).hexdigest()[:12]
+            out.append(
+                Finding(
+                    id=f"{f.rule}:{digest}",
+                    rule=f.rule,
+                    severity=rule.severity,
+                    pointer=f.pointers[0],
+                    pointers=f.pointers,
+                    message=f.message,
+                    legal_reference=f.legal_reference or rule.legal_reference,
+                    suggestion=f.suggestion,
+                    fix=f.fix if f.fixable and f.fix else None,
+                )
             )
-        )
+        return sorted(out, key=lambda f: (_natural(f.pointer), f.rule, f.message))
 
 
-def _basis_letter(term: LawfulBasisTerm) -> str | None:
-    """'a'..'f', 'ea' for Art 6(1) and Art 9(2) terms."""
-    m = re.search(r"\((\w+)\)\s*$", term.code)
-    if m:
-        return m.group(1).lower()
-    m = re.search(r"-(\w+)$", term.slug)
-    return m.group(1).lower() if m else None
+def _natural(pointer: str) -> list[tuple[int, int | str]]:
+    return [(0, int(p)) if p.isdigit() else (1, p) for p in pointer.split("/")]
 
 
-def _bases(activity: Activity, vocabulary: Vocabulary) -> list[tuple[int, LawfulBasisTerm]]:
-    out = []
-    for j, use in enumerate(activity.lawful_bases):
-        term = vocabulary.basis(use.basis)
-        if term is not None:
-            out.append((j, term))
-    return out
+def _replace(pointer: str, value: Any) -> Patch:
+    return [{"op": "replace", "path": pointer, "value": value}]
 
 
-def _art6_letters(activity: Activity, vocabulary: Vocabulary) -> set[str]:
+def _letters(activity: Activity, vocabulary: Vocabulary) -> set[str]:
     return {
-        letter
-        for _, t in _bases(activity, vocabulary)
-        if t.article == "6" and (letter := _basis_letter(t))
+        letter for b in rules.bases(activity, vocabulary) if (letter := rules.art6_letter(b.term))
     }
+
+
+def _excerpt(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 _ICO_RE = re.compile(r"information\s+commissioner|\bICO\b|ico\.org\.uk", re.IGNORECASE)
@@ -405,7 +591,9 @@ def complaint_route(complaint: Complaint | None) -> Literal["complaint", "named"
     Commissioner is named, e.g. for advice, but no complaint to it), or ``none``."""
     if complaint is None:
         return "none"
-    sentences = re.split(r"(?<=[.!?])\s+", complaint.text or "")
+    # sentences end at a full stop (or ! ?), and at a paragraph break or a line-ending ";"
+    # whatever precedes them
+    sentences = re.split(r"(?<=[.!?])\s+|\n[ \t]*\n|;[ \t]*\n", complaint.text or "")
     if any(_ICO_RE.search(x) and _COMPLAIN_RE.search(x) for x in sentences):
         return "complaint"
     contact = complaint.ico_contact
@@ -421,29 +609,13 @@ def names_ico(complaint: Complaint | None) -> bool:
     return complaint_route(complaint) == "complaint"
 
 
-def _party_chain(party: PartyTerm, vocabulary: Vocabulary) -> Iterator[PartyTerm]:
-    seen: set[str] = set()
-    term: PartyTerm | None = party
-    while term is not None and term.slug not in seen:
-        seen.add(term.slug)
-        yield term
-        term = vocabulary.party(term.parent) if term.parent else None
-
-
-_DATA_SUBJECT_SLUGS = frozenset(
-    {"data-subject", "data-subjects", "the-data-subject", "self", "you", "individual", "person"}
-)
-
-
-def _is_data_subject(slug: str, vocabulary: Vocabulary) -> bool:
+def is_data_subject(slug: str, vocabulary: Vocabulary) -> bool:
     """Whether a source party is the person the data are about (Art 13 collection)."""
-    if slug in _DATA_SUBJECT_SLUGS or slug.startswith(("data-subject", "subject.")):
-        return True
-    term = vocabulary.party(slug)
-    if term is None:
-        return False
-    for t in _party_chain(term, vocabulary):
-        if t.slug in _DATA_SUBJECT_SLUGS or (t.dpv or "").startswith("dpv:DataSubject"):
+    for s in vocabulary.ancestors("parties", slug):
+        term = vocabulary.party(s)
+        if s == "data-subject" or (
+            term is not None and (term.dpv or "").startswith("dpv:DataSubject")
+        ):
             return True
     return False
 
@@ -454,52 +626,26 @@ def _is_public_authority(controller: ControllerDoc) -> bool:
     )
 
 
-# Free text: every string of the document that is prose, with its pointer.
+#: Document fields that are not prose: identifiers, enumerations, values checked on their own.
 _NOT_PROSE = frozenset(
     {
-        "id",
-        "category",
-        "party",
-        "basis",
-        "statute",
-        "cited_as",
-        "email",
-        "phone",
-        "url",
-        "website",
-        "gss_code",
-        "register_code",
-        "corporate_privacy_notice_url",
-        "agreement_url",
-        "duration",
-        "trigger",
-        "applies_to",
-        "right",
-        "status",
-        "kind_as_cited",
-        "ico_registration_number",
-        "end_date",
-        "effective_from",
-        "last_updated",
-        "occurs",
-        "provisions",
+        *("id", "slug", "category", "party", "basis", "subject", "statute", "cited_as"),
+        *("email", "phone", "url", "website", "gss_code", "register_code", "supports"),
+        *("corporate_privacy_notice_url", "agreement_url", "duration", "trigger"),
+        *("applies_to", "right", "status", "kind_as_cited", "ico_registration_number"),
+        *("end_date", "effective_from", "last_updated", "occurs", "provisions", "kind"),
+        *("labelled_as", "controller_relationship", "whichever", "schema_version", "terms"),
+        *("parties", "data_categories", "controllers", "version", "change_summary"),
     }
 )
-_SLUG_LISTS = frozenset({"data_subjects", "controllers", "parties", "data_categories"})
 
 
 def _prose(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str, str]]:
+    """(pointer, text) of every prose string of the document."""
     if isinstance(node, dict):
         for key, value in node.items():
-            if key in _NOT_PROSE:
-                continue
-            if (
-                key in _SLUG_LISTS
-                and isinstance(value, list)
-                and all(isinstance(v, str) for v in value)
-            ):
-                continue
-            yield from _prose(value, (*path, key))
+            if key not in _NOT_PROSE:
+                yield from _prose(value, (*path, key))
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from _prose(value, (*path, i))
@@ -534,22 +680,21 @@ def _art13_applies(document: NoticeDocument, vocabulary: Vocabulary) -> bool:
     """Data are collected from the person: a source is the data subject, or an activity names
     no source at all (the notice then describes only direct collection)."""
     return any(
-        not act.sources or any(_is_data_subject(s.party, vocabulary) for s in act.sources)
+        not act.sources or any(is_data_subject(s.party, vocabulary) for s in act.sources)
         for act in document.activities
     )
 
 
 def _art14_applies(document: NoticeDocument, vocabulary: Vocabulary) -> bool:
     return any(
-        not _is_data_subject(s.party, vocabulary)
-        for act in document.activities
-        for s in act.sources
+        not is_data_subject(s.party, vocabulary) for act in document.activities for s in act.sources
     )
 
 
 def _check_controllers(ctx: _Ctx) -> None:
-    for i, c in enumerate(ctx.document.controllers):
-        has_contact = bool(c.address or c.phone or c.website) or bool(
+    doc = ctx.document
+    for i, c in enumerate(doc.controllers):
+        has_contact = bool(c.address or c.phone or c.website or c.email) or bool(
             c.dpo and (c.dpo.address or c.dpo.email or c.dpo.phone)
         )
         if not has_contact:
@@ -557,7 +702,7 @@ def _check_controllers(ctx: _Ctx) -> None:
                 "art13-14.controller-identity",
                 _ptr("controllers", i),
                 f"{c.name}: the notice gives no contact details for the controller "
-                "(address, phone or website).",
+                "(address, phone, email or website).",
                 suggestion="Add the council's postal address and main contact route.",
             )
         dpo = c.dpo
@@ -565,16 +710,28 @@ def _check_controllers(ctx: _Ctx) -> None:
             ctx.add(
                 "art13-14.dpo-contact",
                 _ptr("controllers", i, "dpo"),
-                f"{c.name}: no contact details for the data protection officer.",
+                f"{c.name}: no contact details for the data protection officer"
+                + (" (only a reference to another notice)" if dpo and dpo.text else "")
+                + ".",
                 suggestion="Give the DPO's email address and postal address or phone number.",
             )
+    service = doc.service
+    if len(doc.controllers) > 1 and service.controller_relationship is None:
+        ctx.add(
+            "art13-14.controller-relationship",
+            "/service/controller_relationship",
+            f"The notice names {len(doc.controllers)} councils but does not say whether they are "
+            "joint controllers, separate controllers, or whether one runs the service for the "
+            "others.",
+            suggestion="Say how the councils share responsibility for the information.",
+        )
 
 
 _DESIGNATION_RE = re.compile(r"\bthe\s+(county|city|district)\s+council\b", re.IGNORECASE)
 _GSS_BY_TYPE = {"county": ("E10",), "district": ("E07",), "city": ()}
 
 
-def _check_designation(ctx: _Ctx) -> None:
+def _check_designation(ctx: _Ctx, prose: list[tuple[str, str]]) -> None:
     controllers = ctx.document.controllers
     if any(
         (c.gss_code or "").startswith("E07") or "district council" in c.name.lower()
@@ -582,8 +739,7 @@ def _check_designation(ctx: _Ctx) -> None:
     ):
         return  # a district council's notice may well refer to its county council
     names = " / ".join(c.name for c in controllers)
-    dumped = ctx.document.model_dump(mode="json")
-    for pointer, text in _prose(dumped):
+    for pointer, text in prose:
         for m in _DESIGNATION_RE.finditer(text):
             kind = m.group(1).lower()
             if any(
@@ -616,6 +772,16 @@ def _council_type(controllers: list[ControllerDoc]) -> str:
     return f" ({' and '.join(found)})" if found else ""
 
 
+#: What names a recognised transfer mechanism (UK GDPR Arts 45A, 46, 49).
+_TRANSFER_MECHANISM = re.compile(
+    r"adequa|article\s*4[569]|art\.?\s*4[569]|standard (?:contractual|data protection) clauses"
+    r"|\bIDTA\b|international data transfer (?:agreement|addendum)|\baddendum\b"
+    r"|binding corporate rules|\bBCRs?\b|derogation|explicit consent|vital interests"
+    r"|important reasons of public interest|legal claims",
+    re.IGNORECASE,
+)
+
+
 def _check_activities(ctx: _Ctx) -> None:
     doc, vocab = ctx.document, ctx.vocabulary
     if not doc.activities:
@@ -632,59 +798,72 @@ def _check_activities(ctx: _Ctx) -> None:
             suggestion="Name the sources (or categories of source), and say what is collected "
             "from the person.",
         )
+    if all(a.automated_decision_making is None for a in doc.activities):
+        ctx.add(
+            "art13-14.automated-decisions-not-stated",
+            "/activities",
+            "The notice does not say whether any decisions are made by automated means only.",
+            suggestion="Say whether solely automated decisions are made, and if so give "
+            "meaningful information about them.",
+        )
     for i, act in enumerate(doc.activities):
         base = ("activities", i)
         if not act.purposes:
-            ctx.add("art13-14.purposes", _ptr(*base, "purposes"), f"{act.name}: no purpose given.")
-        if not _art6_letters(act, vocab):
+            ctx.add("art13-14.purposes", _ptr(*base, "purposes"), "No purpose is given.")
+        if not _letters(act, vocab):
             ctx.add(
                 "art13-14.lawful-basis",
                 _ptr(*base, "lawful_bases"),
-                f"{act.name}: no Art 6(1) lawful basis given.",
+                "No Art 6(1) lawful basis is given.",
             )
         if art14 and not act.data_categories:
             ctx.add(
                 "art14.data-categories",
                 _ptr(*base, "data_categories"),
-                f"{act.name}: the categories of personal data are not given, although data "
+                "The categories of personal data are not given, although data "
                 "are obtained from third parties.",
             )
-        _check_recipients(ctx, i, act)
+        if act.sharing_arrangements and not act.recipients:
+            names = ", ".join(f"'{a.name}'" for a in act.sharing_arrangements)
+            ctx.add(
+                "art13-14.recipients",
+                _ptr(*base, "recipients"),
+                f"The notice describes sharing ({names}) but lists no recipients.",
+                suggestion="List the recipients (or categories of recipient) of the shared data.",
+            )
         _check_retention(ctx, i, act)
         t = act.transfers
-        if t is not None and t.occurs != "no" and not t.safeguards:
-            ctx.add(
-                "art13-14.transfers",
-                _ptr(*base, "transfers"),
-                f"{act.name}: the notice says data may be transferred outside the UK but not "
-                "on what safeguards (adequacy regulations or Art 46 safeguards) or how to get "
-                "a copy of them.",
-            )
+        if t is not None and t.occurs != "no":
+            said = " ".join(filter(None, (t.safeguards, t.text)))
+            if not t.safeguards and not _TRANSFER_MECHANISM.search(said):
+                ctx.add(
+                    "art13-14.transfers",
+                    _ptr(*base, "transfers"),
+                    "The notice says data may be transferred outside the UK but "
+                    "not on what safeguards or how to get a copy of them.",
+                )
+            elif not _TRANSFER_MECHANISM.search(said):
+                ctx.add(
+                    "art13-14.transfer-safeguards",
+                    _ptr(*base, "transfers", "safeguards" if t.safeguards else "text"),
+                    f"'{_excerpt(said, 120)}' is not a transfer mechanism the law "
+                    "recognises (adequacy regulations, Art 46 safeguards such as the IDTA, or "
+                    "an Art 49 derogation).",
+                )
         adm = act.automated_decision_making
         if adm is not None and adm.used and not adm.text:
             ctx.add(
                 "art13-14.automated-decisions",
                 _ptr(*base, "automated_decision_making"),
-                f"{act.name}: automated decisions are made but the notice gives no information "
+                "Automated decisions are made but the notice gives no information "
                 "about the logic involved or their consequences.",
             )
-
-
-def _check_recipients(ctx: _Ctx, i: int, act: Activity) -> None:
-    if act.sharing_arrangements and not act.recipients:
-        names = ", ".join(f"'{a.name}'" for a in act.sharing_arrangements)
-        ctx.add(
-            "art13-14.recipients",
-            _ptr("activities", i, "recipients"),
-            f"{act.name}: the notice describes sharing ({names}) but lists no recipients.",
-            suggestion="List the recipients (or categories of recipient) of the shared data.",
-        )
 
 
 def _check_retention(ctx: _Ctx, i: int, act: Activity) -> None:
     pointer = _ptr("activities", i, "retention")
     if not act.retention:
-        ctx.add("art13-14.retention", pointer, f"{act.name}: no retention period or criteria.")
+        ctx.add("art13-14.retention", pointer, "No retention period or criteria are given.")
         return
     if all(
         r.duration is None and r.trigger in ("corporate_schedule", "unspecified")
@@ -693,17 +872,12 @@ def _check_retention(ctx: _Ctx, i: int, act: Activity) -> None:
         ctx.add(
             "art13-14.retention",
             pointer,
-            f"{act.name}: no retention period or criteria are given, only "
+            "No retention period or criteria are given, only "
             + "; ".join(f'"{_excerpt(r.text)}"' for r in act.retention)
             + ".",
             suggestion="State how long records are kept (e.g. 'until the child is 25', 'six "
             "years after the case closes') or the criteria used.",
         )
-
-
-def _excerpt(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 _RIGHT_NAMES = {
@@ -719,6 +893,8 @@ _RIGHT_NAMES = {
 def _check_rights(ctx: _Ctx) -> None:
     doc, vocab = ctx.document, ctx.vocabulary
     stated = {r.right for r in doc.notice.rights}
+    letters = sorted(set().union(*(_letters(a, vocab) for a in doc.activities)))
+    given = rules.rights_given(letters)
     if not doc.notice.rights:
         ctx.add(
             "art13-14.rights",
@@ -727,15 +903,7 @@ def _check_rights(ctx: _Ctx) -> None:
             "restriction, objection, portability).",
         )
     else:
-        letters = set().union(*(_art6_letters(a, vocab) for a in doc.activities))
-        needed = {"access", "rectification", "restriction"}
-        if letters & {"e", "f", "ea"}:
-            needed.add("objection")
-        if letters & {"a", "b", "d", "f", "ea"}:
-            needed.add("erasure")
-        if letters & {"a", "b"}:
-            needed.add("portability")
-        missing = [k for k in _RIGHT_NAMES if k in needed - stated]
+        missing = [k for k in _RIGHT_NAMES if k in given - stated]
         if missing:
             ctx.add(
                 "art13-14.rights-incomplete",
@@ -748,10 +916,19 @@ def _check_rights(ctx: _Ctx) -> None:
                 + ("y" if len(missing) > 1 else "ies")
                 + " given the lawful bases relied on.",
             )
+        if letters:
+            for j, right in enumerate(doc.notice.rights):
+                if right.right == "portability" and right.right not in given:
+                    bases = ", ".join(f"Art 6(1)({x})" for x in letters)
+                    ctx.add(
+                        "art13-14.rights-not-available",
+                        _ptr("notice", "rights", j),
+                        f"The notice offers the right to {_RIGHT_NAMES[right.right]}, which does "
+                        f"not apply to processing on the bases it relies on ({bases}).",
+                        suggestion="Say the right does not apply, or explain when it does.",
+                    )
 
-    consent = rules.consent_without_withdrawal(doc, vocab)
-    if consent:
-        i, breach = consent[0]
+    for i, breach in rules.consent_without_withdrawal(doc, vocab)[:1]:
         term = vocab.basis(doc.activities[i].lawful_bases[breach.bases[0]].basis)
         ctx.add(
             "art13-14.withdraw-consent",
@@ -790,16 +967,85 @@ def _check_rights(ctx: _Ctx) -> None:
 
 # ============================================================================ consistency
 
+#: Words that say which Art 9(2) condition a basis is, as notices word them.
+_ART9_WORDS = {
+    "art9-2-a": r"explicit consent|\bconsent",
+    "art9-2-b": r"employment|social security|social protection",
+    "art9-2-c": r"vital interest",
+    "art9-2-f": r"legal claims|judicial",
+    "art9-2-g": r"substantial public interest",
+    "art9-2-h": r"health or social care|social care|medical|diagnosis|preventive|occupational",
+    "art9-2-i": r"public health",
+    "art9-2-j": r"archiving|research|statistic",
+}
+
 
 def _check_consistency(ctx: _Ctx) -> None:
     doc, vocab = ctx.document, ctx.vocabulary
     public = any(_is_public_authority(c) for c in doc.controllers)
+    consent_basis = any(
+        rules.is_consent(b.term) for a in doc.activities for b in rules.bases(a, vocab)
+    )
     for i, act in enumerate(doc.activities):
         breaches = rules.condition_breaches(act, vocab) + rules.legitimate_interests_breaches(
             act, vocab, public_authority=public
         )
         for breach in breaches:
             _report_breach(ctx, i, act, breach)
+        for j, use in enumerate(act.lawful_bases):
+            term = vocab.basis(use.basis)
+            if term is None or term.article != "9" or not use.as_written:
+                continue
+            words = use.as_written.lower()
+            own = _ART9_WORDS.get(term.slug)
+            other = [
+                vocab.name("lawful_bases", slug) + f" ({vocab.basis(slug).code})"  # type: ignore[union-attr]
+                for slug, pattern in _ART9_WORDS.items()
+                if slug != term.slug
+                and vocab.basis(slug) is not None
+                and re.search(pattern, words)
+                and not (own and re.search(own, words))
+            ]
+            if other:
+                ctx.add(
+                    "consistency.basis-words-describe-another",
+                    _ptr("activities", i, "lawful_bases", j),
+                    f"{term.code} ({term.name}) is cited, but the notice's words for it "
+                    f"describe {other[0]}: '{_excerpt(use.as_written, 100)}'.",
+                    suggestion="Cite the condition the words describe, or reword.",
+                )
+        for role in ("sources", "recipients"):
+            for j, link in enumerate(getattr(act, role)):
+                if (
+                    link.condition
+                    and re.search(r"\bconsent", link.condition, re.I)
+                    and not consent_basis
+                ):
+                    ctx.add(
+                        "consistency.consent-condition-without-consent-basis",
+                        _ptr("activities", i, role, j, "condition"),
+                        f"'{_excerpt(link.condition)}', but no processing in the "
+                        "notice relies on consent (Art 6(1)(a) or Art 9(2)(a)).",
+                        suggestion="Say on what basis the information is shared, or record "
+                        "consent as a basis if it is one.",
+                    )
+        for j, use in enumerate(act.data_categories):
+            if use.labelled_as is None:
+                continue
+            kind = vocab.category_kind(use.category)
+            if use.labelled_as != kind:
+                words = {
+                    "personal": "personal data",
+                    "special_category": "special category data",
+                    "criminal_offence": "criminal offence data",
+                }
+                ctx.add(
+                    "consistency.category-label",
+                    _ptr("activities", i, "data_categories", j, "labelled_as"),
+                    f"The notice lists {vocab.name('data_categories', use.category)} as "
+                    f"{words[use.labelled_as]}; the law treats it as {words[kind]}.",
+                    fix=_replace(_ptr("activities", i, "data_categories", j, "labelled_as"), kind),
+                )
 
 
 def _report_breach(ctx: _Ctx, i: int, act: Activity, breach: rules.Breach) -> None:
@@ -816,30 +1062,47 @@ def _report_breach(ctx: _Ctx, i: int, act: Activity, breach: rules.Breach) -> No
         ctx.add(
             "consistency.special-without-art9",
             pointer,
-            f"{act.name}: special category data are processed but no Art 9(2) condition is given.",
+            "Special category data are processed but no Art 9(2) condition is given.",
         )
     elif breach.rule == "art9-without-schedule1":
         part = breach.part
-        others = sorted(
-            {
-                f"Part {t.schedule1_part}"
-                for b in act.lawful_bases
-                if (t := vocab.basis(b.basis)) is not None and t.article == "sch1"
-            }
-        )
+        given = [
+            t
+            for b in act.lawful_bases
+            if (t := vocab.basis(b.basis)) is not None and t.article == "sch1"
+        ]
+        parts = sorted({f"Part {t.schedule1_part}" for t in given})
+        wrong = [t for t in given if t.schedule1_part == part]
         extra = (
-            f" (only {', '.join(others)} conditions are given"
-            + (", which apply to criminal offence data" if others == ["Part 3"] else "")
-            + ")"
-            if others
-            else ""
+            f" ({', '.join(t.code for t in wrong)} cannot support it)"
+            if wrong
+            else (
+                f" (only {', '.join(parts)} conditions are given"
+                + (", which apply to criminal offence data" if parts == ["Part 3"] else "")
+                + ")"
+                if parts
+                else ""
+            )
         )
         ctx.add(
             "consistency.art9-without-schedule1",
             pointer,
-            f"{act.name}: {codes[0]} needs a DPA 2018 Schedule 1 Part {part} condition, and "
-            f"none is given{extra}.",
+            f"{codes[0]} needs a DPA 2018 Schedule 1 Part {part} condition, and "
+            f"none that supports it is given{extra}.",
             legal_reference=f"{DPA} s.10({2 if part == 1 else 3}), Sch 1 Part {part}",
+        )
+    elif breach.rule == "schedule1-cannot-support":
+        wrong = [t.code if (t := vocab.basis(s)) else s for s in breach.targets]
+        ctx.add(
+            "consistency.schedule1-cannot-support",
+            pointer,
+            f"{codes[0]} is paired with {' and '.join(wrong)}, which it cannot support.",
+        )
+    elif breach.rule == "para36-without-part2":
+        ctx.add(
+            "consistency.para36-without-part2",
+            pointer,
+            f"{codes[0]} extends a Schedule 1 Part 2 condition, and no Part 2 condition is given.",
         )
     elif breach.rule == "criminal-without-condition":
         cites_art10 = any(
@@ -848,7 +1111,7 @@ def _report_breach(ctx: _Ctx, i: int, act: Activity, breach: rules.Breach) -> No
         ctx.add(
             "consistency.criminal-without-condition",
             pointer,
-            f"{act.name}: criminal offence data are processed but "
+            "Criminal offence data are processed but "
             + (
                 "only Art 10 is cited, with no DPA 2018 Schedule 1 condition."
                 if cites_art10
@@ -860,7 +1123,7 @@ def _report_breach(ctx: _Ctx, i: int, act: Activity, breach: rules.Breach) -> No
         ctx.add(
             "consistency.public-authority-legitimate-interests",
             pointer,
-            f"{act.name}: {codes[0]} ({term.name if term else ''}) is not available to a public "
+            f"{codes[0]} ({term.name if term else ''}) is not available to a public "
             "authority for processing in the performance of its tasks.",
             suggestion="Use Art 6(1)(e) public task (with the law that sets the task) or Art "
             "6(1)(c).",
@@ -872,73 +1135,41 @@ def _report_breach(ctx: _Ctx, i: int, act: Activity, breach: rules.Breach) -> No
 
 def _check_citations(ctx: _Ctx) -> None:
     vocab = ctx.vocabulary
-    resolver = vocab.memo("resolver", lambda: Resolver(list(vocab.statutes.values())))
+    resolver: Resolver = vocab.memo("resolver", lambda: Resolver(list(vocab.statutes.values())))
     for i, act in enumerate(ctx.document.activities):
         for j, citation in enumerate(act.statutes):
             pointer = _ptr("activities", i, "statutes", j, "cited_as")
-            res = resolver.resolve(citation.cited_as)
-            for r in (res, *res.also):
-                _report_resolution(ctx, pointer, citation.kind_as_cited, r)
-
-
-def _report_resolution(ctx: _Ctx, pointer: str, kind_as_cited: str, r: Resolution) -> None:
-    cited = r.cited_as
-    if r.status == "unknown":
-        names = [s.title for s in r.suggestions]
-        if r.reason == "no_year":
-            message = f"'{cited}' gives no year, so it does not identify one instrument."
-        elif r.reason == "no_such_year":
-            message = f"'{cited}': there is no {r.title} of {r.year}."
-        else:
-            message = f"'{cited}' does not match any Act, instrument or guidance in the registry."
-        if names:
-            message += " Did you mean " + " or ".join(names) + "?"
-        ctx.add(
-            "citation.unknown-instrument",
-            pointer,
-            message,
-            suggestion=names[0] if len(names) == 1 else None,
-        )
-    elif r.status == "misnamed" and r.statute is not None:
-        ctx.add(
-            "citation.misnamed",
-            pointer,
-            f"'{cited}' names no instrument as written; it is presumably the {r.statute.title}.",
-            suggestion=r.statute.title,
-        )
-    elif r.status == "guidance" and kind_as_cited == "law" and r.statute is not None:
-        publisher = f" ({r.statute.publisher})" if r.statute.publisher else ""
-        ctx.add(
-            "citation.guidance-as-law",
-            pointer,
-            f"'{cited}' is cited as legislation, but '{r.statute.title}'{publisher} is "
-            "guidance, not law.",
-            suggestion="List it separately as guidance, or cite the Act it is issued under.",
-        )
-    elif r.status == "eu_gdpr" and ctx.today >= _UK_GDPR_FROM:
-        ctx.add(
-            "citation.eu-gdpr",
-            pointer,
-            f"'{cited}' names the EU GDPR; since 1 January 2021 the law is the UK GDPR.",
-            suggestion="UK GDPR",
-        )
-
-
-_UK_GDPR_FROM = date(2021, 1, 1)
-
-
-def _check_eu_gdpr_text(ctx: _Ctx) -> None:
-    if ctx.today < _UK_GDPR_FROM:
-        return
-    for pointer, text in _prose(ctx.document.model_dump(mode="json")):
-        if mentions_eu_gdpr(text):
-            ctx.add(
-                "citation.eu-gdpr",
-                pointer,
-                "The text refers to the GDPR / General Data Protection Regulation without "
-                "saying UK; since 1 January 2021 the law is the UK GDPR.",
-                suggestion="UK GDPR",
-            )
+            resolution = resolver.resolve(citation.cited_as, on=ctx.today)
+            verdicts = textchecks.judge(resolution, ctx.today, kind_as_cited=citation.kind_as_cited)
+            for v in verdicts:
+                fix = None
+                if v.replacement is not None and v.rule in (
+                    "citation.misnamed",
+                    "citation.eu-gdpr",
+                ):
+                    fix = _replace(pointer, v.replacement)
+                    if v.statute is not None and citation.statute != v.statute.slug:
+                        fix += _replace(
+                            _ptr("activities", i, "statutes", j, "statute"), v.statute.slug
+                        )
+                ctx.add(v.rule, pointer, v.message, suggestion=v.suggestion, fix=fix)
+            named = resolution.statute
+            recorded = vocab.statute(citation.statute) if citation.statute else None
+            if (
+                recorded is not None
+                and named is not None
+                and resolution.status in ("exact", "misnamed", "guidance")
+                and named.slug != recorded.slug
+                and not (named.work and named.work == recorded.work)
+            ):
+                ctx.add(
+                    "citation.slug-mismatch",
+                    _ptr("activities", i, "statutes", j, "statute"),
+                    f"'{citation.cited_as}' names {textchecks._the(named.title)}, but the record "
+                    f"links it to {textchecks._the(recorded.title)} ({recorded.slug}).",
+                    suggestion=named.slug,
+                    fix=_replace(_ptr("activities", i, "statutes", j, "statute"), named.slug),
+                )
 
 
 # ============================================================================ staleness
@@ -953,7 +1184,7 @@ def _check_staleness(ctx: _Ctx) -> None:
                 ctx.add(
                     "staleness.arrangement-ended",
                     _ptr("activities", i, "sharing_arrangements", j, "end_date"),
-                    f"{act.name}: '{arr.name}' ended on {arr.end_date.isoformat()}{as_written}, "
+                    f"'{arr.name}' ended on {arr.end_date.isoformat()}{as_written}, "
                     f"before {today.isoformat()}, but the notice still describes it.",
                     suggestion="Remove the arrangement, or record its extension and new end date.",
                 )
@@ -967,15 +1198,23 @@ def _check_staleness(ctx: _Ctx) -> None:
         for pointer, slug in refs:
             _check_renamed(ctx, pointer, slug)
 
-    stamp = doc.notice.last_updated or doc.notice.effective_from
-    if stamp is not None and stamp < _years_before(today, 2):
-        field = "last_updated" if doc.notice.last_updated else "effective_from"
-        written = doc.notice.last_updated_as_written
+    notice = doc.notice
+    if notice.last_updated is None:
+        ctx.add(
+            "staleness.undated",
+            "/notice/last_updated",
+            "The notice does not say when it was last updated"
+            + (f' ("{notice.last_updated_as_written}")' if notice.last_updated_as_written else "")
+            + ".",
+            suggestion="State the date the notice was last reviewed or changed.",
+        )
+    elif notice.last_updated < _years_before(today, 2):
+        written = notice.last_updated_as_written
         ctx.add(
             "staleness.notice-review",
-            _ptr("notice", field),
-            f"The notice was last updated on {stamp.isoformat()}"
-            + (f' ("{written}")' if written and field == "last_updated" else "")
+            "/notice/last_updated",
+            f"The notice was last updated on {notice.last_updated.isoformat()}"
+            + (f' ("{written}")' if written else "")
             + f", more than two years before {today.isoformat()}.",
             suggestion="Review the notice against current practice and republish it.",
         )
@@ -985,116 +1224,147 @@ def _check_renamed(ctx: _Ctx, pointer: str, slug: str) -> None:
     term = ctx.vocabulary.party(slug)
     if term is None or term.replaced_by is None:
         return
-    if term.replaced_on is not None and term.replaced_on > ctx.today:
+    if term.replaced_on is None or term.replaced_on > ctx.today:
         return
-    # Follow a chain of renamings (A → B → C) to the body that exists on ``today``.
-    successor = ctx.vocabulary.party(term.replaced_by)
-    seen = {term.slug}
-    while (
-        successor is not None
-        and successor.slug not in seen
-        and successor.replaced_by is not None
-        and (successor.replaced_on is None or successor.replaced_on <= ctx.today)
-    ):
-        seen.add(successor.slug)
-        successor = ctx.vocabulary.party(successor.replaced_by)
-    new_name = successor.name if successor else term.replaced_by
-    when = f" on {term.replaced_on.isoformat()}" if term.replaced_on else ""
+    message, successor = textchecks.renamed(ctx.vocabulary, term, ctx.today)
     ctx.add(
-        "staleness.renamed-department",
+        "staleness.renamed-body",
         pointer,
-        f"{term.name} no longer exists under that name: it was replaced by {new_name}{when}.",
-        suggestion=new_name,
+        message,
+        suggestion=successor.name if successor else None,
+        fix=_replace(pointer, successor.slug) if successor else None,
     )
 
 
-# ============================================================================ contacts
-
-_PHONE_CANDIDATE_RE = re.compile(
-    r"(?<![\w/])(?:\+44\s?\(?0?\)?\s?|\(?0)\d[\d\s()\-]{7,16}\d(?![\w/])"
-)
-
-
-def _bad_phone_numbers(text: str) -> list[str] | None:
-    """The candidates in ``text`` that are not valid UK numbers; None if there is no number."""
-    candidates = [m.group(0).strip() for m in _PHONE_CANDIDATE_RE.finditer(text)]
-    if not candidates:
-        return None
-    bad = []
-    for c in candidates:
-        try:
-            number = phonenumbers.parse(c, "GB")
-        except phonenumbers.NumberParseException:
-            bad.append(c)
+def _check_terms(ctx: _Ctx) -> None:
+    """Retired vocabulary terms, with the term that replaced them."""
+    for vocab_name, slug, pointer in ctx.document.references():
+        term = ctx.vocabulary.terms(vocab_name).get(slug)
+        if term is None or not term.is_retired(ctx.today):
             continue
-        if not phonenumbers.is_valid_number(number):
-            bad.append(c)
-    return bad
+        ctx.add(
+            "vocabulary.retired-term",
+            pointer,
+            f"'{slug}' was retired on {term.retired.isoformat()}"
+            + (f"; use '{term.replaced_by}'." if term.replaced_by else "."),
+            fix=_replace(pointer, term.replaced_by) if term.replaced_by else None,
+        )
 
 
-def _digits(number: str) -> str:
-    return re.sub(r"\D", "", number)
+# ============================================================================ prose and contacts
 
 
-def _check_contacts(ctx: _Ctx) -> None:
-    dumped = ctx.document.model_dump(mode="json")
-    reported: set[str] = set()
-    for pointer, kind, value in _contacts(dumped):
+def _check_prose(ctx: _Ctx, prose: list[tuple[str, str]]) -> None:
+    """The structure-free checks (:mod:`app.notices.textchecks`) over every prose field; a
+    mechanical fix replaces the field with the text corrected."""
+    dumped_phones: set[str] = set()
+    for pointer, kind, value in _contacts(ctx.document.model_dump(mode="json")):
         if kind == "phone":
-            bad = _bad_phone_numbers(value)
-            if bad is None:
+            bad = [h.quote for h in textchecks.phones(value)]
+            if not textchecks._PHONE.search(value):
                 ctx.add("contact.phone", pointer, f"'{value}' contains no phone number.")
-            elif bad:
-                reported.update(_digits(b) for b in bad)
-                ctx.add(
-                    "contact.phone",
-                    pointer,
-                    f"'{', '.join(bad)}' is not a valid UK phone number.",
-                )
+            for b in bad:
+                dumped_phones.add(re.sub(r"\D", "", b))
+                ctx.add("contact.phone", pointer, f"'{b}' is not a valid UK phone number.")
         else:
-            _check_email(ctx, pointer, value)
-    # Phone numbers written only into prose ("contact the DPO on 020 ...") are checked too; a
-    # number already reported in a contact field is not reported again for the prose.
-    for pointer, text in _prose(dumped):
-        bad = [b for b in _bad_phone_numbers(text) or [] if _digits(b) not in reported]
-        if bad:
-            ctx.add(
-                "contact.phone",
-                pointer,
-                f"'{', '.join(bad)}' is not a valid UK phone number.",
+            tokens = [t.strip("<>()[],;.:") for t in re.split(r"[\s,;]+", value) if "@" in t]
+            if not tokens:
+                ctx.add("contact.email", pointer, f"'{value}' contains no email address.")
+            for token in tokens:
+                why = textchecks.bad_email(token)
+                if why:
+                    ctx.add(
+                        "contact.email", pointer, f"'{token}' is not a valid email address: {why}."
+                    )
+    for pointer, text in prose:
+        hits = textchecks.prose_hits(text, ctx.vocabulary, ctx.today)
+        fixed = _apply(text, [h for h in hits if h.replacement is not None])
+        for h in hits:
+            if h.rule == "contact.phone" and re.sub(r"\D", "", h.quote) in dumped_phones:
+                continue  # already reported where the notice gives it as a contact
+            message = (
+                h.message
+                if h.rule != "citation.eu-gdpr"
+                else (
+                    "The text refers to the GDPR / General Data Protection Regulation without "
+                    "saying UK; since 1 January 2021 the law is the UK GDPR."
+                )
             )
+            fix = _replace(pointer, fixed) if h.replacement is not None else None
+            ctx.add(h.rule, pointer, message, suggestion=h.suggestion, fix=fix)
 
 
-def _check_email(ctx: _Ctx, pointer: str, value: str) -> None:
-    tokens = [t.strip("<>()[],;.:") for t in re.split(r"[\s,;]+", value) if "@" in t]
-    if not tokens:
-        ctx.add("contact.email", pointer, f"'{value}' contains no email address.")
-        return
-    for token in tokens:
-        try:
-            validate_email(token, check_deliverability=False)
-        except EmailNotValidError as exc:
-            ctx.add("contact.email", pointer, f"'{token}' is not a valid email address: {exc}.")
+def _apply(text: str, hits: list[textchecks.Hit]) -> str:
+    out, at = [], 0
+    for h in sorted(hits, key=lambda h: h.start):
+        if h.start < at:
+            continue
+        out += [text[at : h.start], h.replacement or ""]
+        at = h.end
+    out.append(text[at:])
+    return re.sub(r"[ \t]{2,}", " ", "".join(out))
 
 
 # ============================================================================ entry point
 
 
-def _natural(pointer: str) -> list[tuple[int, int | str]]:
-    return [(0, int(p)) if p.isdigit() else (1, p) for p in pointer.split("/")]
-
-
 def check_notice(document: NoticeDocument, vocabulary: Vocabulary, *, today: date) -> list[Finding]:
     """All findings for one notice document, as at ``today``, sorted by pointer then rule."""
-    ctx = _Ctx(document=document, vocabulary=vocabulary, today=today, findings=[])
+    ctx = _Ctx(document=document, vocabulary=vocabulary, today=today)
+    prose = list(_prose(document.model_dump(mode="json", exclude_none=True)))
     _check_controllers(ctx)
-    _check_designation(ctx)
+    _check_designation(ctx, prose)
     _check_activities(ctx)
     _check_rights(ctx)
     _check_consistency(ctx)
     _check_citations(ctx)
-    _check_eu_gdpr_text(ctx)
     _check_staleness(ctx)
-    _check_contacts(ctx)
-    unique = {(f.pointer, f.rule, f.message): f for f in ctx.findings}
-    return sorted(unique.values(), key=lambda f: (_natural(f.pointer), f.rule, f.message))
+    _check_terms(ctx)
+    _check_prose(ctx, prose)
+    return ctx.findings()
+
+
+class FixError(ValueError):
+    """A chosen finding cannot be fixed mechanically (gone, no fix, or the fix fails)."""
+
+
+def apply_fixes(
+    document: NoticeDocument,
+    vocabulary: Vocabulary,
+    *,
+    today: date,
+    finding_ids: list[str] | None = None,
+) -> tuple[NoticeDocument, list[Finding]]:
+    """The document with the fixes of the chosen findings applied (default: every finding
+    that has one), and the findings applied. Each fix is taken from the findings of the
+    document as it stands after the previous ones, so fixes to the same text add up."""
+    import jsonpatch
+    from pydantic import ValidationError
+
+    applied: list[Finding] = []
+    wanted = list(dict.fromkeys(finding_ids)) if finding_ids is not None else None
+    done: set[str] = set()
+    while True:
+        current = {f.id: f for f in check_notice(document, vocabulary, today=today)}
+        if wanted is None:
+            todo = [i for i, f in current.items() if f.fix and i not in done]
+        else:
+            todo = [i for i in wanted if i not in done]
+        if not todo:
+            return document, applied
+        finding = current.get(todo[0])
+        done.add(todo[0])
+        if finding is None:
+            raise FixError(f"finding '{todo[0]}' is not a finding of this document")
+        if not finding.fix:
+            raise FixError(f"finding '{finding.id}' ({finding.rule}) has no mechanical fix")
+        data = document.model_dump(mode="json", exclude_none=True)
+        try:
+            document = NoticeDocument.model_validate(jsonpatch.apply_patch(data, finding.fix))
+        except (
+            jsonpatch.JsonPatchException,
+            jsonpatch.JsonPointerException,
+            ValidationError,
+        ) as exc:
+            raise FixError(f"the fix of '{finding.id}' cannot be applied: {exc}") from exc
+        applied.append(finding)

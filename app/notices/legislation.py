@@ -15,18 +15,26 @@ says what it names:
     it names a registry entry only after a correction: a possessive ("Children's Act") or a
     close misspelling of a title of the same year ("Special Education Needs ... Regulations
     2014"). The intended instrument is given.
-``unknown``
-    no registry entry of that title and year. ``reason`` says why (``no_such_year``: the title is
-    real but not with that year, e.g. "Equality Act 2005"; ``no_year``: a title without a year;
-    ``no_match``: nothing like it) and ``suggestions`` lists the closest real instruments.
+``nonexistent``
+    the title is real but the registry holds every Act of that title (``every_act_of_title``)
+    and none of that year: "Equality Act 2005" (there are the Equality Acts 2006 and 2010).
+``not_verified``
+    the registry cannot place it. That does not mean it does not exist: the registry is not
+    the law. ``suggestions`` lists the closest entries.
+``ambiguous``
+    a title without a year that several Acts share ("the Children Act").
 ``guidance``
-    it names a guidance document (statutory or not), which is not legislation.
+    it names a guidance document or code (statutory or not), which is not legislation; of a
+    document with several editions, the edition its year names, else the one in force on the
+    date asked about.
 ``eu_gdpr``
     it names the EU General Data Protection Regulation ("GDPR", "General Data Protection
-    Regulation", "Regulation (EU) 2016/679") rather than the UK GDPR.
+    Regulation", "Regulation (EU) 2016/679") rather than the UK GDPR. ``statute`` is what it
+    names (the EU Regulation); ``suggestions`` holds the UK GDPR.
 
 The rules are generic (normalisation, possessives, edit similarity, initials); nothing here
-knows any particular notice's mistakes. The registry is data (``seed/vocab/statutes.yaml``).
+knows any particular notice's mistakes. The registry is data (``seed/vocab/legislation.yaml``),
+with each entry's status in time (in force, repealed, revoked, superseded) and successor.
 """
 
 from __future__ import annotations
@@ -35,13 +43,20 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from difflib import SequenceMatcher
 from typing import Literal
 
 from app.register.vocabulary import StatuteBase as StatuteTerm
 
-ResolutionStatus = Literal["exact", "misnamed", "unknown", "guidance", "eu_gdpr"]
+ResolutionStatus = Literal[
+    "exact", "misnamed", "guidance", "eu_gdpr", "ambiguous", "nonexistent", "not_verified"
+]
 UnknownReason = Literal["no_such_year", "no_year", "no_match"]
+#: What the registry cannot place: it may well exist. "nonexistent" is said only where the
+#: registry holds every Act of that title (``every_act_of_title``).
+UNPLACED: tuple[ResolutionStatus, ...] = ("ambiguous", "nonexistent", "not_verified")
+GUIDANCE_KINDS = frozenset({"guidance", "code"})
 
 #: Similarity (difflib ratio of normalised titles) above which a same-year title is taken to be
 #: a misspelling of a registered one. Chosen so that one or two letters' difference in a short
@@ -197,6 +212,18 @@ def title_key(title: str, *, drop_possessive: bool = False) -> str:
     return " ".join(_strip_connectors(_words(title, drop_possessive=drop_possessive)))
 
 
+def _stems(key: str) -> list[str]:
+    """A title key's words without plural endings: "equalities" and "equality" alike."""
+    out = []
+    for w in key.split():
+        if len(w) > 4 and w.endswith("ies"):
+            w = w[:-3] + "y"
+        elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.append(w)
+    return out
+
+
 def _initials(title: str) -> str:
     words = [
         w
@@ -333,7 +360,22 @@ class Resolver:
                         int(m.group(1)) if m else None,
                     )
                 )
-        self._eu_target = next((t for t in self.registry if t.kind == "eu_regulation"), None)
+        # The EU GDPR as the EU has it (no legislation.gov.uk type), and the UK GDPR (type
+        # "eur": retained EU law as amended), which is what applies in the UK today.
+        eu = [t for t in self.registry if t.kind == "eu_regulation"]
+        self._uk_gdpr = next((t for t in eu if t.legislation_type == "eur"), None)
+        self._eu_gdpr = next((t for t in eu if t.legislation_type is None), self._uk_gdpr)
+        # Titles that name another instrument with its year ("The Children Act 1989
+        # Representations Procedure (England) Regulations 2006"): keyed by the words before
+        # their own (last) year, earlier years kept.
+        self._embedded: dict[tuple[str, int], StatuteTerm] = {}
+        for term in self.registry:
+            for title in (term.title, *term.aliases):
+                years = list(_YEAR_RE.finditer(_clean(title)))
+                if len(years) >= 2:
+                    last = years[-1]
+                    key = title_key(_clean(title)[: last.start()], drop_possessive=True)
+                    self._embedded.setdefault((key, int(last.group(1))), term)
 
     # -- helpers
 
@@ -349,9 +391,35 @@ class Resolver:
 
     @staticmethod
     def _year_ok(entry: _Entry, year: int | None) -> bool:
-        if entry.term.kind == "guidance" or entry.year is None:
+        if entry.term.kind in GUIDANCE_KINDS:
+            # an edition's year, or a year its title names ("Mental Health Act 1983: Code of
+            # Practice" cited with 1983 names the code, whichever edition)
+            return year is None or entry.term.year == year or str(year) in entry.term.title
+        if entry.year is None:
             return True
         return entry.year == year
+
+    def edition(self, terms: Sequence[StatuteTerm], on: date | None) -> StatuteTerm:
+        """Of several editions of one document, the one in force on ``on`` (default: the
+        newest): the latest edition published by then that had not been superseded."""
+        ordered = sorted(terms, key=lambda t: t.year or 0)
+        if on is None:
+            return ordered[-1]
+        current = [
+            t
+            for t in ordered
+            if (t.year or 0) <= on.year and (t.status_date is None or t.status_date > on)
+        ]
+        return current[-1] if current else ordered[0]
+
+    def _one(self, terms: list[StatuteTerm], on: date | None) -> StatuteTerm | None:
+        """The single instrument these entries name, or one edition of one document."""
+        if len(terms) == 1:
+            return terms[0]
+        works = {t.work for t in terms}
+        if len(works) == 1 and None not in works:
+            return self.edition(terms, on)
+        return None
 
     def _unique(self, entries: Iterable[_Entry]) -> list[StatuteTerm]:
         seen: dict[str, StatuteTerm] = {}
@@ -360,15 +428,23 @@ class Resolver:
         return list(seen.values())
 
     def _status_for(self, term: StatuteTerm, corrected: bool) -> ResolutionStatus:
-        if term.kind == "guidance":
+        if term.kind in GUIDANCE_KINDS:
             return "guidance"
         return "misnamed" if corrected else "exact"
+
+    def family_complete(self, loose_title: str) -> bool:
+        """Whether the registry holds every Act of this title (without its year)."""
+        return any(
+            e.term.every_act_of_title for e in self._entries if e.loose == loose_title and e.year
+        )
 
     def _suggest(self, loose: str, year: int | None) -> list[StatuteTerm]:
         """Real instruments close to an unknown citation: same title in other years (nearest
         year first), else titles that share its distinctive words or read alike."""
         same_title = [
-            e for e in self._entries if e.loose == loose and e.term.kind != "guidance" and e.year
+            e
+            for e in self._entries
+            if e.loose == loose and e.term.kind not in GUIDANCE_KINDS and e.year
         ]
         if same_title:
             terms = self._unique(same_title)
@@ -397,10 +473,19 @@ class Resolver:
 
     # -- main
 
-    def resolve(self, cited_as: str) -> Resolution:
-        return self._resolve(cited_as, allow_also=True)
+    def resolve(self, cited_as: str, on: date | None = None) -> Resolution:
+        """What ``cited_as`` names; a document with several editions resolves to the edition
+        the citation's year names, else the one in force on ``on``."""
+        return self._resolve(cited_as, allow_also=True, on=on)
 
-    def _resolve(self, cited_as: str, *, allow_also: bool, allow_tail: bool = True) -> Resolution:
+    def _resolve(
+        self,
+        cited_as: str,
+        *,
+        allow_also: bool,
+        allow_tail: bool = True,
+        on: date | None = None,
+    ) -> Resolution:
         text = _clean(cited_as)
         corrections: list[str] = []
 
@@ -414,12 +499,26 @@ class Resolver:
                 if by_number is not None:
                     break
 
-        eu_named = bool(_EU_REGULATION_RE.search(text)) or (
-            mentions_eu_gdpr(text) and not _UK_GDPR_RE.search(text)
-        )
+        eu_numbered = bool(_EU_REGULATION_RE.search(text))
+        eu_named = eu_numbered or (mentions_eu_gdpr(text) and not _UK_GDPR_RE.search(text))
         text = _EU_REGULATION_RE.sub(" ", text)
         text = _BRACKETED_YEAR_RE.sub(r" \1 ", text)
         text = _ABBREVIATION_RE.sub(" ", text)
+        # A title that contains words like a provision ("The Health Protection (Part 2A
+        # Orders) Regulations 2010"), cited exactly.
+        whole_year = _YEAR_RE.findall(text)
+        if by_number is None and len(whole_year) == 1:
+            whole_key = title_key(_without_year(text))
+            titled = [
+                e
+                for e in self._entries
+                if e.strict == whole_key
+                and e.term.kind not in GUIDANCE_KINDS
+                and self._year_ok(e, int(whole_year[0]))
+            ]
+            if len(self._unique(titled)) == 1 and _PROVISION_RE.search(text):
+                by_number = titled[0].term
+        with_provisions = text
         provisions, text = _split_provisions(text)
 
         m = _YEAR_RE.search(text)
@@ -446,40 +545,70 @@ class Resolver:
                 year=year,
                 provisions=tuple(provisions),
                 corrections=tuple(corrections),
-                also=self._also(remainder) if allow_also else (),
+                also=self._also(remainder, on) if allow_also else (),
             )
 
         if by_number is not None:
             return done(self._status_for(by_number, False), statute=by_number)
 
         # The EU GDPR: its title, its abbreviation, or the EU regulation number.
-        if eu_named and (not strict or "gdpr" in strict or "general data protection" in strict):
-            return done("eu_gdpr", statute=self._eu_target)
+        if eu_numbered or (
+            eu_named and (not strict or "gdpr" in strict or "general data protection" in strict)
+        ):
+            return done(
+                "eu_gdpr",
+                statute=self._eu_gdpr,
+                suggestions=(self._uk_gdpr,) if self._uk_gdpr is not None else (),
+            )
 
         if not strict:
-            return done("unknown", reason="no_match")
+            return done("not_verified", reason="no_match")
+
+        # A title that names another instrument with its year, cited whole.
+        years = list(_YEAR_RE.finditer(text))
+        if len(years) >= 2:
+            last = years[-1]
+            key = title_key(text[: last.start()], drop_possessive=True)
+            embedded = self._embedded.get((key, int(last.group(1))))
+            if embedded is not None:
+                year = int(last.group(1))
+                remainder = text[last.end() :]
+                return done(self._status_for(embedded, False), statute=embedded)
 
         # 0. A guidance document whose title includes an Act's name and year ("Mental Health
         #    Act 1983: Code of Practice", "Working Together to Safeguard Children 2023").
-        whole = title_key(_without_year(text), drop_possessive=True)
-        guidance = [e for e in self._entries if e.term.kind == "guidance" and e.loose == whole]
-        if guidance:
+        wholes = {
+            title_key(_without_year(t), drop_possessive=True) for t in (text, with_provisions)
+        }
+        cited_years = {int(y) for y in _YEAR_RE.findall(text)}
+
+        def edition_year_ok(term: StatuteTerm) -> bool:
+            # the years cited that the title does not contain name the edition
+            edition = {y for y in cited_years if str(y) not in term.title}
+            return not edition or edition == {term.year}
+
+        guidance = [
+            e
+            for e in self._entries
+            if e.term.kind in GUIDANCE_KINDS and e.loose in wholes and edition_year_ok(e.term)
+        ]
+        if guidance and (edition := self._one(self._unique(guidance), on)) is not None:
             remainder = ""
-            return done("guidance", statute=guidance[0].term)
+            if title_key(_without_year(with_provisions), drop_possessive=True) == guidance[0].loose:
+                provisions = []  # the "provisions" were words of the title
+            return done("guidance", statute=edition)
 
         # 1. The title as written (case, punctuation, "The", "&" set aside).
         exact = [e for e in self._entries if e.strict == strict and self._year_ok(e, year)]
-        if exact:
-            terms = self._unique(exact)
-            if len(terms) == 1:
-                return done(self._status_for(terms[0], False), statute=terms[0])
+        if exact and (found := self._one(self._unique(exact), on)) is not None:
+            return done(self._status_for(found, False), statute=found)
 
         # 2. Initials of a registered title, with its year ("DPA 2018").
         if " " not in strict and year is not None and len(strict) >= 2:
             by_initials = [
                 t
                 for t in self.registry
-                if t.kind != "guidance" and t.year == year and _initials(t.title) == strict
+                if t.kind not in GUIDANCE_KINDS and t.year == year and _initials(t.title) == strict
             ]
             if len(by_initials) == 1:
                 return done("exact", statute=by_initials[0])
@@ -487,37 +616,42 @@ class Resolver:
         # 3. Possessives read as the plain word ("Children's Act" → "Children Act").
         if loose != strict:
             possessive = [e for e in self._entries if e.loose == loose and self._year_ok(e, year)]
-            terms = self._unique(possessive)
-            if len(terms) == 1:
+            if possessive and (found := self._one(self._unique(possessive), on)) is not None:
                 corrections.append(f"possessive read as plain word: '{display_title}'")
-                return done(self._status_for(terms[0], True), statute=terms[0])
+                return done(self._status_for(found, True), statute=found)
 
         # A real title cited without a year, or with a year it does not have.
-        same_title = [e for e in self._entries if e.loose == loose and e.term.kind != "guidance"]
+        same_title = [
+            e for e in self._entries if e.loose == loose and e.term.kind not in GUIDANCE_KINDS
+        ]
         if year is None and same_title:
             terms = self._unique(same_title)
-            if len(terms) == 1:
-                return done("unknown", reason="no_year", suggestions=tuple(terms))
+            if len(terms) == 1 and self.family_complete(loose):
+                corrections.append(f"no year: the only {terms[0].title}")
+                return done("exact", statute=terms[0])
             return done(
-                "unknown",
+                "ambiguous",
                 reason="no_year",
                 suggestions=tuple(sorted(terms, key=lambda t: t.year or 0)),
             )
         if same_title:
             return done(
-                "unknown", reason="no_such_year", suggestions=tuple(self._suggest(loose, year))
+                "nonexistent" if self.family_complete(loose) else "not_verified",
+                reason="no_such_year",
+                suggestions=tuple(self._suggest(loose, year)),
             )
 
         # 4. A close misspelling of a title of the same year (or of a guidance title).
         close: list[tuple[float, StatuteTerm]] = []
         for e in self._entries:
             if not self._year_ok(e, year) or (
-                year is None and e.year is not None and e.term.kind != "guidance"
+                year is None and e.year is not None and e.term.kind not in GUIDANCE_KINDS
             ):
                 continue
             if len(e.loose.split()) != len(loose.split()):
                 continue  # a misspelling, not a missing or extra word
-            ratio = SequenceMatcher(None, loose, e.loose).ratio()
+            same_stems = _stems(loose) == _stems(e.loose)  # "Equalities Act" / "Equality Act"
+            ratio = 1.0 if same_stems else SequenceMatcher(None, loose, e.loose).ratio()
             if ratio >= MISSPELLING_RATIO:
                 close.append((ratio, e.term))
         if close:
@@ -535,25 +669,25 @@ class Resolver:
             head, tail = title_text[: of[-1].start()], title_text[of[-1].end() :]
             if len(title_key(tail).split()) >= 2:
                 named = self._resolve(
-                    f"{tail} {year}" if year else tail, allow_also=False, allow_tail=False
+                    f"{tail} {year}" if year else tail, allow_also=False, allow_tail=False, on=on
                 )
-                if named.status != "unknown":
+                if named.status not in UNPLACED:
                     provisions.append(_display_title(head))
                     corrections.extend(named.corrections)
                     return done(named.status, statute=named.statute)
 
         return done(
-            "unknown",
+            "not_verified",
             reason="no_year" if year is None else "no_match",
             suggestions=tuple(self._suggest(loose, year)),
         )
 
-    def _also(self, remainder: str) -> tuple[Resolution, ...]:
+    def _also(self, remainder: str, on: date | None) -> tuple[Resolution, ...]:
         words = _strip_connectors(_words(remainder, drop_possessive=False))
         if len(words) < 2:
             return ()
-        extra = self._resolve(remainder, allow_also=False)
-        return (extra,) if extra.status != "unknown" else ()
+        extra = self._resolve(remainder, allow_also=False, on=on)
+        return (extra,) if extra.status not in UNPLACED else ()
 
 
 def resolve_citation(cited_as: str, registry: Sequence[StatuteTerm]) -> Resolution:

@@ -150,7 +150,7 @@ def _rich(text: str) -> Line:
     that have a target) as links."""
     spans: list[Span] = []
     at = 0
-    for found in contacts_and_links(text):
+    for found in sorted(contacts_and_links(text), key=lambda f: f.start):
         if found.start < at:
             continue
         spans.append(_span(text[at : found.start]))
@@ -437,7 +437,10 @@ class _Builder:
         )
         if subjects:
             blocks += [_para("We hold information about:"), _list(subjects)]
-        by_kind: dict[CategoryKind, list[str]] = {k: [] for k in _KIND_HEADINGS}
+        # one entry per wording: words the council used for several categories (of one kind
+        # or several) are listed once, under the first kind they describe, with the examples
+        # of all of them
+        entries: dict[str, tuple[CategoryKind, list[str]]] = {}
         for act in self.activities:
             for use in act.data_categories:
                 kind = use.labelled_as or self.vocab.category_kind(use.category)
@@ -446,11 +449,13 @@ class _Builder:
                     if use.as_written
                     else self.name("data_categories", use.category)
                 )
-                examples = [e for e in use.examples if not _contains(text, e)]
-                if examples:
-                    text += f" (for example {_join(examples)})"
-                if text not in by_kind[kind]:
-                    by_kind[kind].append(text)
+                _, examples = entries.setdefault(text, (kind, []))
+                examples += [
+                    e for e in use.examples if not _contains(text, e) and e not in examples
+                ]
+        by_kind: dict[CategoryKind, list[str]] = {k: [] for k in _KIND_HEADINGS}
+        for text, (kind, examples) in entries.items():
+            by_kind[kind].append(f"{text} (for example {_join(examples)})" if examples else text)
         for kind, heading in _KIND_HEADINGS.items():
             if by_kind[kind]:
                 blocks += [_sub(heading), _list(by_kind[kind])]

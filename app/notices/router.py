@@ -9,10 +9,11 @@ callers with an editor, publisher or auditor key.
 from __future__ import annotations
 
 from datetime import date
+from datetime import date as date_
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -23,12 +24,14 @@ from app.deps import AtQuery, SlugPath, VersionQuery
 from app.editing.service import get_draft
 from app.errors import NotAcceptable, NotFound, problem_responses
 from app.http import CURRENT, IMMUTABLE, PRIVATE, conditional_response, negotiate
-from app.notices.checks import Finding, check_notice
+from app.notices.checks import RULES, Finding, check_notice
 from app.notices.render import MEDIA_TYPES, Format, render_notice
+from app.notices.textchecks import check_text
 from app.register import store
 from app.register.api import Chosen, answer, choose, current_state
 from app.register.current import State
 from app.register.models import NoticeVersion
+from app.register.vocabulary import Vocabulary
 
 router = APIRouter(prefix="/v1", tags=["notices"])
 
@@ -201,3 +204,74 @@ async def checks(
 
     key = ("checks", chosen.id, state.revisions[:2], on)
     return await answer(request, key, make, by_state=False)
+
+
+class TextCheckRequest(BaseModel):
+    text: str = Field(min_length=1, max_length=1_000_000, description="A notice as published")
+    format: Literal["text", "markdown", "html"] = "text"
+    date: date_ | None = Field(default=None, description="Check as of this date (default today)")
+
+
+class TextFinding(BaseModel):
+    rule: str
+    severity: str
+    start: int = Field(description="Offset of the first character concerned in `text`")
+    end: int = Field(description="Offset just after the last character concerned")
+    quote: str = Field(description="The text concerned, as written")
+    message: str
+    legal_reference: str
+    suggestion: str | None = None
+    replacement: str | None = Field(
+        default=None, description="What should replace the quoted text, where that is mechanical"
+    )
+
+
+class TextCheckReport(BaseModel):
+    checked_on: date_
+    errors: int
+    warnings: int
+    infos: int
+    findings: list[TextFinding]
+
+
+def text_report(source: str, fmt: str, vocabulary: Vocabulary, on: date_) -> TextCheckReport:
+    found = [
+        TextFinding(
+            rule=h.rule,
+            severity=RULES[h.rule].severity,
+            start=h.start,
+            end=h.end,
+            quote=h.quote,
+            message=h.message,
+            legal_reference=RULES[h.rule].legal_reference,
+            suggestion=h.suggestion,
+            replacement=h.replacement,
+        )
+        for h in check_text(source, vocabulary, on, fmt=fmt)
+    ]
+    return TextCheckReport(
+        checked_on=on,
+        errors=sum(f.severity == "error" for f in found),
+        warnings=sum(f.severity == "warning" for f in found),
+        infos=sum(f.severity == "info" for f in found),
+        findings=found,
+    )
+
+
+@router.post(
+    "/checks/text",
+    tags=["checks"],
+    response_model=TextCheckReport,
+    responses=problem_responses(400, 413, 422, 503),
+    summary="Check any notice's text, before normalising it",
+    description="Runs every check that needs no structure over a notice as published (plain "
+    "text, Markdown or HTML): citations found in the prose (with their provisions) against "
+    "the legislation registry, EU GDPR wording, phone numbers and e-mail addresses, renamed "
+    "or misnamed bodies and programmes, links with no address, pointers to numbering. Each "
+    "finding has the character offsets of the text it concerns and quotes it.",
+)
+async def check_any_text(request: Request, body: TextCheckRequest) -> TextCheckReport:
+    state = await current_state(request)
+    return await run_in_threadpool(
+        text_report, body.text, body.format, state.vocabulary, body.date or state.day
+    )

@@ -44,14 +44,14 @@ _CROSS_REFERENCES = [
         re.IGNORECASE,
     ),
     re.compile(
-        r",?\s*(?:as\s+)?(?:explained|described|set\s+out|detailed|listed|mentioned|shown|"
+        r"(?<![.!?]),?\s*(?:as\s+)?(?:explained|described|set\s+out|detailed|listed|mentioned|shown|"
         rf"outlined|referred\s+to)\s+(?:in|at|under)\s+{_NUMBERING}(?:\s+(?:above|below))?",
         re.IGNORECASE,
     ),
     re.compile(rf"\s*\(\s*(?:see|as\s+in)\s+{_NUMBERING}(?:\s+(?:above|below))?\s*\)", re.I),
     re.compile(rf"\s*\bsee\s+{_NUMBERING}(?:\s+(?:above|below))?", re.IGNORECASE),
     re.compile(
-        r",?\s*(?:as\s+)?(?:explained|described|set\s+out|detailed|listed|mentioned|shown)\s+"
+        r"(?<![.!?]),?\s*(?:as\s+)?(?:explained|described|set\s+out|detailed|listed|mentioned|shown)\s+"
         r"in\s+\d{1,2}[a-z]\s+(?:above|below)",
         re.IGNORECASE,
     ),
@@ -135,7 +135,8 @@ class Found:
 
 
 def contacts_and_links(text: str) -> Iterator[Found]:
-    """E-mail addresses, web addresses and Markdown links in prose, in order."""
+    """E-mail addresses, web addresses and Markdown links in prose: links first, then e-mail
+    and web addresses (sort by ``start`` for reading order)."""
     taken: list[tuple[int, int]] = []
     for m in _MD_LINK.finditer(text):
         taken.append((m.start(), m.end()))

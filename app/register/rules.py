@@ -57,6 +57,9 @@ class Breach:
     categories: tuple[str, ...] = ()
     #: The Schedule 1 Part needed, for ``art9-without-schedule1``.
     part: int | None = None
+    #: The conditions a Schedule 1 condition is paired with but cannot support, for
+    #: ``schedule1-cannot-support``.
+    targets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,9 @@ def condition_breaches(
     for b in sch1:
         wrong = [s for s in b.supports if s not in b.term.pairs_with]
         if wrong:
-            out.append(Breach("schedule1-cannot-support", bases=(b.position,)))
+            out.append(
+                Breach("schedule1-cannot-support", bases=(b.position,), targets=tuple(wrong))
+            )
         if b.term.schedule1_paragraph == PARA_36 and not any(
             s.term.schedule1_part == 2 for s in sch1
         ):

@@ -49,6 +49,10 @@ BASIS_ARTICLES = ("6", "9", "10", "sch1")
 STATUTE_KINDS = ("act", "si", "guidance", "code", "eu_regulation")
 STATUTE_STATUSES = ("in_force", "repealed", "revoked", "superseded", "withdrawn")
 LEGISLATION = "https://www.legislation.gov.uk"
+#: legislation.gov.uk's types of primary and secondary legislation, as in its URIs.
+LEGISLATION_TYPES = frozenset(
+    {"ukpga", "uksi", "asp", "ssi", "nia", "nisr", "anaw", "asc", "mwa", "wsi", "ukla", "eur"}
+)
 _YEAR = re.compile(r"\s+\d{4}$")
 VOCABULARIES = ("data_categories", "data_subjects", "parties", "lawful_bases", "statutes")
 Vocab = Literal["data_categories", "data_subjects", "parties", "lawful_bases", "statutes"]
@@ -463,6 +467,11 @@ def vocabulary_problems(vocabulary: Vocabulary) -> list[str]:
     for slug, statute in vocabulary.statutes.items():
         if statute.successor and statute.successor not in vocabulary.statutes:
             problems.append(f"statutes: '{slug}' has unknown successor '{statute.successor}'")
+        if statute.legislation_type and statute.legislation_type not in LEGISLATION_TYPES:
+            problems.append(
+                f"statutes: '{slug}' legislation_type {statute.legislation_type!r} is not one "
+                "of legislation.gov.uk's"
+            )
         if statute.kind in ("act", "si") and statute.legislation_type and statute.number:
             expected = f"{LEGISLATION}/{statute.legislation_type}/"
             if not (statute.uri or "").startswith(expected) or not (statute.uri or "").endswith(

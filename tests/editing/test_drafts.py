@@ -202,7 +202,7 @@ def test_publish_is_atomic_checked_and_audited(
     assert refused.status_code == 409
     problem = refused.json()
     assert problem["type"] == "urn:ropa:problem:check-errors"
-    assert any("citation.unknown-instrument" in e["detail"] for e in problem["errors"])
+    assert any("citation.nonexistent" in e["detail"] for e in problem["errors"])
     assert fresh_client.get(f"/v1/services/{SERVICE}/notice").json()["notice"]["version"] == 1
     body["override_reason"] = "Correction of the Equality Act citation follows in the next review"
     ok = fresh_client.post(publish, json=body, headers={**keys["publisher"], "If-Match": etag})

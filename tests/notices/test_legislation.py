@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.notices.legislation import (
+    UNPLACED,
     Resolution,
     Resolver,
     mentions_eu_gdpr,
@@ -15,6 +16,7 @@ from app.notices.legislation import (
     resolve_citation,
 )
 from app.register.seeds import read_vocabulary
+from app.register.vocabulary import LEGISLATION_TYPES
 from app.register.vocabulary import StatuteBase as StatuteTerm
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,43 +103,53 @@ def test_misnamed(cited_as: str, intended: str) -> None:
 # --------------------------------------------------------------------------- unknown
 
 
-def test_unknown_title_in_another_year() -> None:
+def test_a_title_held_in_full_in_another_year_does_not_exist() -> None:
+    # the registry holds every Equality Act, Care Act and Mental Capacity Act
     r = resolve("Equality Act 2005")
-    assert (r.status, r.reason) == ("unknown", "no_such_year")
+    assert (r.status, r.reason) == ("nonexistent", "no_such_year")
     assert [s.title for s in r.suggestions] == ["Equality Act 2006", "Equality Act 2010"]
 
     r = resolve("Care Act 2015 s.42")
-    assert (r.status, r.reason) == ("unknown", "no_such_year")
+    assert (r.status, r.reason) == ("nonexistent", "no_such_year")
     assert [s.title for s in r.suggestions] == ["Care Act 2014"]
     assert list(r.provisions) == ["section 42"]
 
     r = resolve("Mental Capacity Act 2004")
+    assert r.status == "nonexistent"
     assert [s.title for s in r.suggestions] == ["Mental Capacity Act 2005"]
 
 
-def test_unknown_nearest_years_first() -> None:
+def test_a_title_not_held_in_full_is_not_verified_nearest_years_first() -> None:
+    # the registry does not hold every Education Act: 2009 may be real for all it knows
     r = resolve("Education Act 2009")
-    assert r.status == "unknown"
+    assert (r.status, r.reason) == ("not_verified", "no_such_year")
     assert [s.year for s in r.suggestions] == [2011, 2005, 2002]
 
 
-def test_unknown_without_year() -> None:
+def test_a_title_without_year_several_acts_share_is_ambiguous() -> None:
     r = resolve("Children Act")
-    assert (r.status, r.reason) == ("unknown", "no_year")
+    assert (r.status, r.reason) == ("ambiguous", "no_year")
     assert {"children-act-1989", "children-act-2004"} <= {s.slug for s in r.suggestions}
     assert all(s.title.startswith("Children Act ") for s in r.suggestions)
 
 
-def test_unknown_nothing_like_it() -> None:
+def test_nothing_like_it_is_not_verified_never_nonexistent() -> None:
     r = resolve("Family Fortunes Act 1999")
-    assert (r.status, r.reason) == ("unknown", "no_match")
+    assert (r.status, r.reason) == ("not_verified", "no_match")
     assert r.statute is None
+    # a real Act the registry does not hold
+    r = resolve("Hunting Act 2004")
+    assert r.status == "not_verified"
 
 
-def test_unknown_suggests_by_shared_words() -> None:
+def test_not_verified_suggests_by_shared_words() -> None:
     r = resolve("Special Educational Needs Regulations 2014")
-    assert r.status == "unknown"
+    assert r.status == "not_verified"
     assert r.suggestions[0].slug == "special-educational-needs-and-disability-regulations-2014"
+
+
+def test_unplaced_statuses() -> None:
+    assert set(UNPLACED) == {"ambiguous", "nonexistent", "not_verified"}
 
 
 # --------------------------------------------------------------------------- guidance, EU GDPR
@@ -148,7 +160,9 @@ def test_unknown_suggests_by_shared_words() -> None:
     [
         ("Working Together to Safeguard Children", "working-together-to-safeguard-children"),
         ("Working together to safeguard children 2023", "working-together-to-safeguard-children"),
-        ("Keeping Children Safe in Education 2024", "keeping-children-safe-in-education"),
+        # the year names the edition
+        ("Keeping Children Safe in Education 2024", "keeping-children-safe-in-education-2024"),
+        # a year the title names is not an edition's: the newest edition
         ("Mental Health Act 1983: Code of Practice", "mental-health-act-code-of-practice"),
         ("SEND Code of Practice: 0 to 25 years", "send-code-of-practice"),
     ],
@@ -185,7 +199,8 @@ def test_compound_citation_names_both() -> None:
 def test_eu_gdpr(cited_as: str) -> None:
     r = resolve(cited_as)
     assert r.status == "eu_gdpr"
-    assert slug(r) == "uk-gdpr"  # the instrument meant today
+    assert slug(r) == "eu-gdpr"  # what it names, never corrected silently
+    assert [s.slug for s in r.suggestions] == ["uk-gdpr"]  # what applies today
 
 
 def test_mentions_eu_gdpr() -> None:
@@ -299,7 +314,8 @@ def test_registry_entries_are_well_formed() -> None:
     assert len(keys) == len(set(keys))
     for t in REGISTRY:
         if t.kind in ("act", "si"):
-            assert t.number is not None and t.legislation_type in ("ukpga", "uksi"), t.slug
+            assert t.number is not None, t.slug
+            assert t.legislation_type in LEGISLATION_TYPES, t.slug
             assert str(t.year) in t.title, t.slug
             assert t.uri is not None
             if t.kind == "si" or t.year >= 1963:
@@ -316,6 +332,11 @@ def test_registry_entries_are_well_formed() -> None:
 
 def test_every_registry_title_resolves_to_itself() -> None:
     for t in REGISTRY:
-        r = resolve(t.title)
-        assert slug(r) == t.slug, t.title
-        assert r.status == ("guidance" if t.kind == "guidance" else "exact"), t.title
+        # one edition of a document with several is named by its year
+        cited = f"{t.title} {t.year}" if t.work and str(t.year) not in t.title else t.title
+        r = resolve(cited)
+        assert slug(r) == t.slug, cited
+        expected = "guidance" if t.kind in ("guidance", "code") else "exact"
+        if t.slug == "eu-gdpr":
+            expected = "eu_gdpr"  # named by its own title, it is still the EU's
+        assert r.status == expected, t.title

@@ -57,6 +57,7 @@ def vocabulary() -> Vocabulary:
                     "article": "6",
                     "name": "Consent",
                     "description": "consent",
+                    "plain": "consent",
                     "uri": "https://www.legislation.gov.uk/eur/2016/679/article/6",
                 },
                 {
@@ -65,6 +66,7 @@ def vocabulary() -> Vocabulary:
                     "article": "6",
                     "name": "Public task",
                     "description": "public task",
+                    "plain": "carry out a task in the public interest",
                     "uri": "https://www.legislation.gov.uk/eur/2016/679/article/6",
                 },
                 {
@@ -73,6 +75,7 @@ def vocabulary() -> Vocabulary:
                     "article": "9",
                     "name": "Substantial public interest",
                     "description": "substantial public interest",
+                    "plain": "substantial public interest",
                     "requires_schedule1_part": 2,
                     "uri": "https://www.legislation.gov.uk/eur/2016/679/article/9",
                 },
@@ -278,12 +281,11 @@ def render_all(doc: NoticeDocument, vocab: Vocabulary | None = None) -> dict[str
     return {fmt: render_notice(doc, vocab, fmt=fmt) for fmt in FORMATS}  # type: ignore[arg-type]
 
 
-# --- facts -----------------------------------------------------------------------------------
+# --- facts, once each ------------------------------------------------------------------------
 
 FACTS = [
     "Early Help Privacy Notice",
     "This notice explains how we use your information.",
-    "Anytown Early Help",
     "Early help for families in Anytown.",
     "Youth Service",
     "Family Hubs",
@@ -305,27 +307,21 @@ FACTS = [
     "share your child",
     "Children",
     "Parents and carers",
-    "Identity details, such as name and date of birth",
-    "Health, such as mental health",
-    "Criminal offences, such as youth offending",
-    "Photographs and videos, such as video clips",
+    "Identity details (for example name and date of birth)",
+    "Health (for example mental health)",
+    "Criminal offences (for example youth offending)",
+    "Photographs and videos (for example video clips)",
     "Police: Criminal offences, where consent has been given",
-    "Schools (for example academies and free schools)",
+    "schools such as academies and free schools",
     "Ofsted, in the event of an inspection",
     "Other parents: Photographs and videos",
-    "Public task",
-    "Article 6(1)(e)",
-    "Consent",
-    "Article 6(1)(a)",
-    "Substantial public interest",
-    "Article 9(2)(g)",
-    "Safeguarding of children and individuals at risk",
-    "Schedule 1, Part 2, paragraph 18",
-    "Article 10",
-    "Schedule 1, Part 3, paragraph 36",
-    "Children Act 1989",
-    "section 17",
-    "section 47",
+    "Art 6(1)(e): carry out a task in the public interest",
+    "Art 6(1)(a): consent",
+    "Art 9(2)(g): substantial public interest",
+    "Art 10",
+    "DPA 2018 Sch 1 Pt 2 para 18",
+    "DPA 2018 Sch 1 Pt 3 para 36",
+    "Children's Act 1989 sections 17 and 47",
     "schedule 2 part 1",
     "Equality Act 2005",
     "Working Together",
@@ -339,13 +335,10 @@ FACTS = [
     "we liaise with the authority there",
     "until the child is 25",
     "six years for adults",
-    "until the age of 25",
-    "6 years after the case is closed",
     "We do not use ADM.",
     "If you do not give it, we cannot help you.",
     "ask for a copy of your records",
     "Right to erasure",
-    "Right to withdraw consent",
     "You do not have to pay to exercise your rights.",
     "You can complain to the ICO if unhappy.",
     "complaints@anytown.gov.uk",
@@ -354,13 +347,240 @@ FACTS = [
     "Wycliffe House, Water Lane, Wilmslow, Cheshire, SK9 5AF",
     "https://ico.org.uk",
     "We keep your information locked away.",
-    "MOSAIC",
-    "eyManage",
     "We use cookies on our website.",
     "Under 13",
     "Ask a parent first.",
     "November 2023",
+    "This depends on your consent.",
 ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_fact_appears(fmt: str) -> None:
+    text = plain(fmt, render_all(document())[fmt])
+    missing = [fact for fact in FACTS if fact not in text]
+    assert missing == []
+
+
+def test_each_fact_once() -> None:
+    data = document_data()
+    # the DPO's email in the introduction, the DPO block and the complaint's first contact
+    data["notice"]["introduction"] = "Our DPO can be reached at dpo@anytown.gov.uk."
+    data["notice"]["complaint"]["contact_first"] = {"email": "dpo@anytown.gov.uk"}
+    # the same sentence as two activities' descriptions, and as an arrangement's description
+    data["activities"][1]["description"] = "Casework with families."
+    data["activities"][0]["sharing_arrangements"][0]["description"] = "Casework with families."
+    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
+    assert text.count("dpo@anytown.gov.uk") == 1
+    assert text.count("Casework with families.") == 1
+    # the same category words for several categories, and the same retention text twice
+    data = document_data()
+    same = "your name, health and any offences"
+    for use in data["activities"][0]["data_categories"]:
+        use["as_written"] = same
+    data["activities"][1]["retention"] = [
+        {"trigger": "case_closure", "duration": "P6Y", "text": "six years for adults"}
+    ]
+    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
+    assert text.count(same) == 1
+    assert text.count("six years for adults") == 1
+
+
+def test_no_sub_services_repeated_when_the_words_already_say_them() -> None:
+    data = document_data()
+    data["notice"]["introduction"] = "Early Help includes the Youth Service and Family Hubs."
+    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
+    assert text.count("Youth Service") == 1 and "includes:" not in text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_special_category_and_criminal_data_named_as_such(fmt: str) -> None:
+    text = plain(fmt, render_all(document())[fmt])
+    special = text.index("Special category information (UK GDPR Article 9)")
+    criminal = text.index("Criminal offence information (UK GDPR Article 10)")
+    assert special < text.index("Health (for example mental health)") < criminal
+    assert criminal < text.index("Criminal offences (for example youth offending)")
+
+
+def test_a_category_is_shown_as_the_notice_labels_it() -> None:
+    data = document_data()
+    data["activities"][0]["data_categories"][1]["labelled_as"] = "personal"
+    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
+    personal = text.index("Personal information\n")
+    assert personal < text.index("Health (for example mental health)")
+    assert "Special category information" not in text
+
+
+def test_sections_in_order() -> None:
+    text = render_all(document())["markdown"]
+    headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
+    assert headings == [
+        "Who we are",
+        "Our Data Protection Officer",
+        "What information we use",
+        "Why we use your information",
+        "Our lawful basis",
+        "Where we get your information from",
+        "Who we share your information with",
+        "Sending your information outside the UK",
+        "How long we keep your information",
+        "Automated decision-making",
+        "Do you have to give us your information?",
+        "Your rights",
+        "How to complain",
+        "How we keep your information secure",
+        "Cookies",
+        "Under 13",
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_what_the_document_does_not_say_is_not_said(fmt: str) -> None:
+    data = document_data()
+    data["notice"].update(
+        complaint=None,
+        rights=[],
+        rights_text=None,
+        security=None,
+        cookies=None,
+        other_sections=[],
+        last_updated=None,
+        last_updated_as_written=None,
+        provision_requirement=None,
+    )
+    data["controllers"][0].pop("dpo")
+    for act in data["activities"]:
+        act.pop("transfers", None)
+        act.pop("automated_decision_making", None)
+        act.pop("retention", None)
+    text = plain(fmt, render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt=fmt))  # type: ignore[arg-type]
+    for absent in (
+        "How to complain",
+        "Your rights",
+        "Data Protection Officer",
+        "outside the UK",
+        "Automated",
+        "How long we keep",
+        "Information Commissioner",
+        "0303",
+        "withdraw",
+        "joint controller",
+        "data controller",
+        "in effect from",
+    ):
+        assert absent not in text, absent
+    assert "Last updated: not stated" in text
+
+
+def test_the_controllers_relationship_only_as_the_record_states_it() -> None:
+    data = document_data()
+    second = {**data["controllers"][0], "id": "othertown", "name": "Othertown Council"}
+    second.pop("dpo")
+    data["controllers"].append(second)
+    data["service"]["controllers"] = ["anytown", "othertown"]
+
+    def said(relationship: str | None) -> str:
+        data["service"]["controller_relationship"] = relationship
+        doc = NoticeDocument.model_validate(data)
+        return render_notice(doc, vocabulary(), fmt="text")
+
+    assert "joint controller" not in said(None) and "separate controller" not in said(None)
+    assert "Anytown Borough Council and Othertown Council are joint controllers." in said("joint")
+    assert "are each a separate controller" in said("separate")
+    data["service"]["processor"] = {"name": "Shared Services Ltd"}
+    assert "Shared Services Ltd runs this service for" in said("processor")
+
+
+def test_only_the_notices_own_date_is_shown() -> None:
+    data = document_data()
+    data["notice"]["effective_from"] = "2026-11-21"
+    data["notice"]["version"] = 1
+    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
+    assert "November 2023" in text and "2026" not in text and "21 November" not in text
+
+
+def test_version_change_shown_only_after_the_first_version() -> None:
+    data = document_data()
+    data["notice"].update(version=1, change_summary="Imported from the notice as published")
+    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
+    assert "Imported" not in text and "Changes to this notice" not in text
+    data["notice"].update(version=3, change_summary="National Insights sharing ended.")
+    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
+    assert "Changes to this notice" in text and "National Insights sharing ended." in text
+    data["notice"].update(status="draft")
+    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
+    assert "This is a draft. It has not been published." in text
+
+
+def test_bases_in_the_notices_words_or_by_the_meaning_of_the_letter() -> None:
+    data = document_data()
+    data["activities"][0]["lawful_bases"][0]["as_written"] = "we have to provide early help"
+    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
+    assert "Art 6(1)(e): we have to provide early help" in text
+    assert "carry out a task in the public interest" not in text
+    assert "Art 6(1)(a): consent" in text
+
+
+def test_schedule1_conditions_nested_only_under_what_the_notice_pairs_them_with() -> None:
+    text = render_notice(document(), vocabulary(), fmt="text")
+    # unpaired: listed by themselves, not under Art 9(2)(g)
+    assert "- Art 9(2)(g): substantial public interest\n" in text
+    assert "Conditions in Schedule 1 to the Data Protection Act 2018:" in text
+    data = document_data()
+    data["activities"][0]["lawful_bases"][2]["supports"] = ["art9-2-g"]
+    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
+    assert (
+        "- Art 9(2)(g): substantial public interest\n"
+        "  - DPA 2018 Sch 1 Pt 2 para 18: Safeguarding of children and individuals at\n"
+        "    risk\n"
+    ) in text
+    assert "para 36" in text.split("Conditions in Schedule 1")[1]
+
+
+def test_citations_as_cited_and_linked_to_what_they_name() -> None:
+    html = render_notice(document(), vocabulary(), fmt="html")
+    base = "https://www.legislation.gov.uk/ukpga/1989/41"
+    assert f'<a href="{base}">Children&#39;s Act 1989 sections 17 and 47</a>' in html
+    assert f'<a href="{base}/schedule/2/part/1">schedule 2 part 1</a>' in html
+    assert "Children Act 1989" not in html, "never corrected silently"
+    assert "<li>Equality Act 2005</li>" in html
+    text = render_notice(document(), vocabulary(), fmt="text")
+    assert "cited as" not in text
+
+
+def test_debris_does_not_reach_the_public() -> None:
+    data = document_data()
+    data["notice"]["rights_text"] = (
+        "See our website [Your rights](#) for more. This is explained in section 12. "
+        "Information listed in section 3 is shared. As explained in 5b above, we may share."
+    )
+    for fmt in FORMATS:
+        out = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt=fmt)  # type: ignore[arg-type]
+        text = plain(fmt, out)
+        assert "Your rights for more." in text
+        assert "(#)" not in out and 'href="#"' not in out
+        assert "section 12" not in text and "section 3" not in text and "5b" not in text
+        assert "Information is shared." in text and "We may share." in text
+
+
+def test_links_in_the_councils_words() -> None:
+    data = document_data()
+    data["notice"]["rights_text"] = (
+        "Write to rights@anytown.gov.uk or see www.anytown.gov.uk/rights or "
+        "[our form](https://forms.anytown.gov.uk/rights)."
+    )
+    html = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="html")
+    assert '<a href="mailto:rights@anytown.gov.uk">rights@anytown.gov.uk</a>' in html
+    assert '<a href="https://www.anytown.gov.uk/rights">www.anytown.gov.uk/rights</a>' in html
+    assert '<a href="https://forms.anytown.gov.uk/rights">our form</a>' in html
+
+
+def test_a_single_activity_has_no_activity_headings() -> None:
+    data = document_data()
+    data["activities"] = data["activities"][:1]
+    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
+    assert "Family support\n~~~" not in text
+    assert "Family support\n~~~" in render_notice(document(), vocabulary(), fmt="text")
 
 
 def plain(fmt: str, rendered: str) -> str:
@@ -374,119 +594,6 @@ def plain(fmt: str, rendered: str) -> str:
         text = text.replace("**", "").replace("[", "").replace("]", "")
         text = re.sub(r"\\(.)", r"\1", text)
     return " ".join(text.split())
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_every_fact_appears(fmt: str) -> None:
-    text = plain(fmt, render_all(document())[fmt])
-    missing = [fact for fact in FACTS if fact not in text]
-    assert missing == []
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_special_category_and_criminal_data_named_as_such(fmt: str) -> None:
-    text = plain(fmt, render_all(document())[fmt])
-    assert "Special category information" in text
-    assert "Criminal offence information" in text
-    special = text.index("Special category information")
-    criminal = text.index("Criminal offence information")
-    assert special < text.index("Health, such as mental health") < criminal
-    assert criminal < text.index("Criminal offences, such as youth offending")
-
-
-def test_sections_in_ico_order() -> None:
-    text = render_all(document())["markdown"]
-    headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
-    assert headings == [
-        "About this service",
-        "Who we are",
-        "Our Data Protection Officer",
-        "What information we use",
-        "Where we get your information from",
-        "Why we use your information",
-        "Our lawful basis for using your information",
-        "Who we share your information with",
-        "Sending your information outside the UK",
-        "How long we keep your information",
-        "Automated decision-making",
-        "Do you have to give us your information?",
-        "Your rights",
-        "How to complain",
-        "How we keep your information secure",
-        "Cookies",
-        "Under 13",
-        "Changes to this notice",
-    ]
-
-
-def minimal() -> NoticeDocument:
-    return NoticeDocument.model_validate(
-        {
-            "controllers": [{"id": "c", "name": "Council C"}],
-            "service": {"id": "s", "name": "Service S", "controllers": ["c"]},
-            "notice": {"title": "Notice N"},
-            "activities": [{"id": "a", "name": "Activity A", "purposes": ["help you"]}],
-        }
-    )
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_empty_sections_are_left_out(fmt: str) -> None:
-    text = render_all(minimal())[fmt]
-    for heading in (
-        "Data Protection Officer",
-        "What information",
-        "lawful basis",
-        "share",
-        "outside the UK",
-        "How long",
-        "utomated",
-        "Your rights",
-        "complain",
-        "secure",
-        "Cookies",
-        "Changes to this notice",
-        "Special category",
-        "Criminal offence",
-    ):
-        assert heading not in text
-    assert "help you" in text
-    assert "Council C" in text
-
-
-def test_version_metadata_and_draft_marker() -> None:
-    data = document_data()
-    data["notice"].update(
-        version=3,
-        status="draft",
-        effective_from="2024-04-01",
-        change_summary="Added the nursery app.",
-        last_updated_as_written="Last updated March 2024",
-    )
-    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
-    assert text.index("This is a draft notice.") < text.index("About this service")
-    tail = text[text.index("Changes to this notice") :]
-    assert "This notice was last updated: March 2024." in tail
-    assert "This is version 3 of the notice, in effect from 1 April 2024." in tail
-    assert "Added the nursery app." in tail
-    data["notice"].update(status="in_effect", last_updated_as_written=None)
-    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
-    assert "draft" not in text
-    assert "This notice was last updated: 1 November 2023." in text
-
-
-def test_no_complaint_section_without_complaint_and_no_invented_ico_contact() -> None:
-    data = document_data()
-    data["notice"]["complaint"] = None
-    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
-    assert "How to complain" not in text
-    assert "0303 123 1113" not in text
-    data["notice"]["complaint"] = {"text": "You can complain to the ICO."}
-    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
-    assert "How to complain" in text
-    assert "You can complain to the ICO." in text
-    assert "Information Commissioner's Office" not in text, "only the notice's own words"
-    assert "0303" not in text
 
 
 def test_html_escapes_everything() -> None:
@@ -513,152 +620,6 @@ def test_markdown_escapes_markup() -> None:
     assert "\n\\# not a heading\n" in md
 
 
-def _with_links(
-    recipients: list[dict[str, Any]], sources: list[dict[str, Any]] | None = None
-) -> NoticeDocument:
-    """The test notice with one activity, with these recipients (and sources)."""
-    data = document_data()
-    data["activities"] = data["activities"][:1]
-    data["activities"][0]["recipients"] = recipients
-    if sources is not None:
-        data["activities"][0]["sources"] = sources
-    return NoticeDocument.model_validate(data)
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_party_examples_follow_the_party_name(fmt: str) -> None:
-    doc = _with_links(
-        [
-            {
-                "party": "police",
-                "examples": ["the Met", "British Transport Police"],
-                "condition": "to prevent crime",
-                "as_written": "the police, for example the Met and British Transport Police",
-            },
-        ],
-        sources=[
-            {
-                "party": "schools",
-                "examples": ["academies"],
-                "data_categories": ["contact"],
-                "as_written": "schools (including academies)",
-            }
-        ],
-    )
-    text = plain(fmt, render_all(doc)[fmt])
-    assert "Police (for example the Met and British Transport Police), to prevent crime" in text
-    assert "Schools (including academies): Contact details" in text
-
-
-@pytest.mark.parametrize(
-    ("as_written", "lead"),
-    [
-        ("schools such as academies", "for example"),
-        ("schools (e.g. academies)", "for example"),
-        ("schools, for example academies", "for example"),
-        ("schools including academies", "including"),
-        ("partners which may include schools and academies", "including"),
-        ("council services, including but not limited to: schools, academies", None),
-        # A body named without "for example" or "including" is part of the party.
-        ("academies", "including"),
-        (None, "including"),
-        # Words in an earlier sentence introduce something else.
-        ("Needs such as housing. Data from academies", "including"),
-    ],
-)
-def test_party_examples_lead_follows_the_notice(as_written: str | None, lead: str | None) -> None:
-    lead = lead or "including but not limited to"
-    doc = _with_links([{"party": "schools", "examples": ["academies"], "as_written": as_written}])
-    text = render_notice(doc, vocabulary(), fmt="text")
-    assert f"- Schools ({lead} academies)\n" in text
-
-
-def test_party_examples_joined_clearly_and_repeats_of_the_name_dropped() -> None:
-    doc = _with_links(
-        [
-            {"party": "schools", "examples": ["Schools", "academies"]},
-            {"party": "ofsted", "examples": ["Ofsted"]},
-            {"party": "police", "examples": ["Police, Camera, Action", "the Met"]},
-        ]
-    )
-    text = render_notice(doc, vocabulary(), fmt="text")
-    assert "- Schools (including academies)\n" in text
-    assert "- Ofsted\n" in text
-    assert "- Police (including Police, Camera, Action; the Met)\n" in text
-
-
-def test_party_examples_shown_in_grouped_parties_and_merged_across_activities() -> None:
-    data = document_data()
-    shared = {"data_categories": ["photos"], "condition": "with consent"}
-    data["activities"][0]["recipients"] = [
-        {
-            "party": "schools",
-            **shared,
-            "examples": ["academies"],
-            "as_written": "such as academies",
-        },
-        {"party": "police", **shared},
-    ]
-    data["activities"][1]["recipients"] = [
-        {"party": "schools", **shared, "examples": ["academies", "free schools"]},
-        {"party": "police", **shared},
-    ]
-    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
-    assert (
-        "We may share your information with:\n\n"
-        "- Photographs and videos, with consent:\n"
-        "  - Schools (for example academies and free schools)\n"
-        "  - Police\n"
-    ) in text
-
-
-def test_party_examples_escaped() -> None:
-    doc = _with_links(
-        [
-            {
-                "party": "schools",
-                "examples": ["<script>alert('x')</script>", "*Saint* [Mary](x) & Co"],
-                "as_written": "schools such as <script>alert('x')</script>",
-            }
-        ]
-    )
-    html = render_notice(doc, vocabulary(), fmt="html")
-    assert "<script>" not in html
-    assert (
-        "<li>Schools (for example &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; and "
-        "*Saint* [Mary](x) &amp; Co)</li>"
-    ) in html
-    md = render_notice(doc, vocabulary(), fmt="markdown")
-    assert (
-        "- Schools (for example \\<script\\>alert('x')\\</script\\> and "
-        "\\*Saint\\* \\[Mary\\](x) & Co)\n"
-    ) in md
-
-
-def test_free_text_keeps_paragraphs_lines_and_nested_bullets() -> None:
-    data = document_data()
-    data["notice"]["other_sections"] = [
-        {
-            "heading": "Partners",
-            "text": "The partners are:\n- Police\n- Schools\n  - Academies\n  - Colleges\n"
-            "- Health\n\nBy post:\nTown Hall\nAnytown",
-        }
-    ]
-    doc = NoticeDocument.model_validate(data)
-    html = render_notice(doc, vocabulary(), fmt="html")
-    assert (
-        "<p>The partners are:</p>\n<ul>\n<li>Police</li>\n<li>Schools<ul>\n"
-        "<li>Academies</li>\n<li>Colleges</li>\n</ul>\n</li>\n<li>Health</li>\n</ul>\n"
-        "<p>By post:<br>\nTown Hall<br>\nAnytown</p>"
-    ) in html
-    text = render_notice(doc, vocabulary(), fmt="text")
-    assert "- Police\n- Schools\n  - Academies\n  - Colleges\n- Health\n" in text
-    assert "By post:\nTown Hall\nAnytown\n" in text
-    md = render_notice(doc, vocabulary(), fmt="markdown")
-    assert "- Schools\n  - Academies\n  - Colleges\n- Health\n" in md
-    assert "By post:\\\nTown Hall\\\nAnytown\n" in md
-
-
 @pytest.mark.parametrize("full_page", [False, True])
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_deterministic(fmt: str, full_page: bool) -> None:
@@ -681,24 +642,6 @@ def test_text_is_wrapped_with_underlined_headings() -> None:
     index = lines.index("Who we are")
     assert lines[index + 1] == "-" * len("Who we are")
     assert "<" not in text.replace("<https://", "")
-
-
-def test_full_page_has_title_and_fragment_does_not() -> None:
-    doc = document()
-    page = render_notice(doc, vocabulary(), fmt="html", full_page=True)
-    fragment = render_notice(doc, vocabulary(), fmt="html")
-    assert page.startswith("<!DOCTYPE html>")
-    assert "<title>Early Help Privacy Notice</title>" in page
-    assert "<style>" in page
-    assert '<html lang="en-GB">' in page
-    assert "<h1>Early Help Privacy Notice</h1>" in page
-    assert "<title>" not in fragment and "<html" not in fragment
-    assert "<h2>Early Help Privacy Notice</h2>" in fragment
-    assert '<h3 id="notice-who-we-are-heading">Who we are</h3>' in fragment
-    assert "<ul>" in fragment and "<li>" in fragment
-    assert fragment.replace("<h2>", "<h1>").count("<h1>") == 1
-    assert '<article class="privacy-notice" lang="en-GB">' in page
-    assert '<h2 id="notice-who-we-are-heading">Who we are</h2>' in page
 
 
 class _Structure(HTMLParser):
@@ -740,88 +683,6 @@ def test_html_is_well_formed_with_ordered_headings(full_page: bool) -> None:
     assert html_problems(html.replace("<!DOCTYPE html>", "")) == []
     for golden in sorted(GOLDEN.glob("*.html")):
         assert html_problems(golden.read_text(encoding="utf-8")) == [], golden.name
-
-
-def test_statutes_linked_when_resolved_and_not_when_unresolved() -> None:
-    html = render_notice(document(), vocabulary(), fmt="html")
-    base = "https://www.legislation.gov.uk/ukpga/1989/41"
-    assert f'<a href="{base}">Children Act 1989</a>' in html
-    assert f'<a href="{base}/section/17">section 17</a>' in html
-    assert f'<a href="{base}/section/47">section 47</a>' in html
-    assert f'<a href="{base}/schedule/2/part/1">schedule 2 part 1</a>' in html
-    assert "<li>Equality Act 2005</li>" in html
-    md = render_notice(document(), vocabulary(), fmt="markdown")
-    assert f"[Children Act 1989]({base})" in md
-    assert "- Equality Act 2005\n" in md
-    text = render_notice(document(), vocabulary(), fmt="text")
-    assert "- Children Act 1989: section 17, section 47, schedule 2 part 1" in text
-
-
-def test_lawful_bases_in_plain_english_with_links() -> None:
-    html = render_notice(document(), vocabulary(), fmt="html")
-    article6 = "https://www.legislation.gov.uk/eur/2016/679/article/6"
-    assert f'<a href="{article6}">UK GDPR Article 6(1)(e)</a>' in html
-    assert "carry out a task in the public interest" in html
-
-
-def test_schedule1_conditions_nested_under_their_article9_condition() -> None:
-    text = render_notice(document(), vocabulary(), fmt="text")
-    assert (
-        "- Substantial public interest (UK GDPR Article 9(2)(g)): we need it for\n"
-        "  reasons of substantial public interest set out in law, under these\n"
-        "  conditions:\n"
-        "  - Safeguarding of children and individuals at risk (Data Protection Act\n"
-        "    2018, Schedule 1, Part 2, paragraph 18)\n"
-    ) in text
-    # A Part 3 condition (criminal offence data) stays with Article 10.
-    assert text.index("Article 10):") < text.index("Part 3, paragraph 36")
-    html = render_notice(document(), vocabulary(), fmt="html")
-    sch1 = "https://www.legislation.gov.uk/ukpga/2018/12/schedule/1/paragraph/18"
-    assert "under these conditions:<ul>\n<li><strong>Safeguarding" in html
-    assert (
-        f'<a href="{sch1}">Data Protection Act 2018, Schedule 1, Part 2, paragraph 18</a>' in html
-    )
-
-
-def test_items_attributed_to_activities_when_several() -> None:
-    text = render_notice(document(), vocabulary(), fmt="text")
-    personal = text.index("Personal information\n~~~~")
-    nursery = text.index("For Nursery app:", personal)
-    assert text.index("For Family support:", personal) < nursery
-    assert nursery < text.index("- Photographs and videos, such as video clips", personal)
-    # Items every activity shares come first, under a lead-in saying so.
-    subjects = text.index("For all the uses of your information in this notice:")
-    assert subjects < text.index("- Children\n") < text.index("For Family support:")
-    assert "Where we rely on your consent for Nursery app, you can withdraw it" in text
-    assert "We only use your information for Nursery app if you agree to it." in text
-    # Lawful bases are grouped by the activities sharing them.
-    assert "For Family support\n~~~~" in text and "For Nursery app\n~~~~" in text
-    html = render_notice(document(), vocabulary(), fmt="html")
-    assert "<p><strong>For Nursery app:</strong></p>" in html
-    single = document_data()
-    single["activities"] = single["activities"][:1]
-    text = render_notice(NoticeDocument.model_validate(single), vocabulary(), fmt="text")
-    assert "For Family support" not in text
-    assert "For all the uses" not in text
-
-
-@pytest.mark.parametrize(
-    ("provision", "path"),
-    [
-        ("section 17", "/section/17"),
-        ("section 17(1)(a)", "/section/17/1/a"),
-        ("schedule 2 part 1", "/schedule/2/part/1"),
-        ("Schedule 1, Part 3, paragraph 36", "/schedule/1/paragraph/36"),
-        ("regulation 4", "/regulation/4"),
-        ("part 5 chapter 1", "/part/5/chapter/1"),
-        ("section 17 and 47", None),
-        ("the whole Act", None),
-    ],
-)
-def test_provision_paths(provision: str, path: str | None) -> None:
-    from app.notices.render import provision_path
-
-    assert provision_path(provision) == path
 
 
 def test_media_types() -> None:

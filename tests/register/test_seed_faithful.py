@@ -60,6 +60,10 @@ REGISTER_WORDS = {
     "right",
 }
 
+#: Keys that hold a list of vocabulary slugs where they are lists of strings (an arrangement's
+#: parties, the data a source or recipient concerns).
+SLUG_LISTS = {"parties", "data_categories"}
+
 
 def canon(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
@@ -72,7 +76,8 @@ def texts(value: Any, pointer: str = "") -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if isinstance(value, dict):
         for k, v in value.items():
-            if k not in REGISTER_WORDS:
+            slugs = isinstance(v, list) and all(isinstance(x, str) for x in v)
+            if k not in REGISTER_WORDS and not (k in SLUG_LISTS and slugs):
                 out += texts(v, f"{pointer}/{k}")
     elif isinstance(value, list):
         for i, v in enumerate(value):
