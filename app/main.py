@@ -21,6 +21,7 @@ from app.limits import BodyLimit
 from app.notices import router as notices
 from app.register import router as register
 from app.sharing import router as sharing
+from app.web import install as install_web
 
 DESCRIPTION = """
 A council's Record of Processing Activities (UK GDPR Art 30) held as normalised data, with the
@@ -46,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc come from app.web, without a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -63,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audit.router)
     app.include_router(sharing.router)
     app.include_router(exports.router)
+    install_web(app)  # /assets/… (GOV.UK Frontend, Swagger UI, ReDoc), /docs, /redoc
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # Council websites read from any origin; writes need a key, which CORS does not admit
     # (no Authorization header, no credentials, only GET).
