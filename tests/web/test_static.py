@@ -89,7 +89,7 @@ def test_no_listing_and_nothing_outside_the_directories(client: TestClient, path
     assert "integrity" not in response.text
 
 
-def test_unknown_file_types_are_not_served(
+def test_only_known_file_types_are_served(
     client: TestClient, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     from fastapi import FastAPI
@@ -99,11 +99,15 @@ def test_unknown_file_types_are_not_served(
     directory = tmp_path_factory.mktemp("assets")
     (directory / "notes.md").write_text("# not an asset")
     (directory / "ok.css").write_text("p{}")
+    (directory / "font.woff2").write_bytes(b"wOF2")
     app = FastAPI()
     app.mount("/a", ImmutableAssets(directory))
     with TestClient(app) as c:
         assert c.get("/a/notes.md").status_code == 404
-        assert c.get("/a/ok.css").status_code == 200
+        assert c.get("/a/ok.css").headers["content-type"] == "text/css; charset=utf-8"
+        font = c.get("/a/font.woff2")
+        assert font.headers["content-type"] == "font/woff2"
+        assert font.headers["cache-control"] == IMMUTABLE
 
 
 def test_assets_are_read_only(client: TestClient) -> None:
