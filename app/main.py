@@ -22,6 +22,7 @@ from app.register import router as register
 from app.register.current import Register
 from app.register.store import Documents
 from app.sharing import router as sharing
+from app.web import install as install_web
 
 DESCRIPTION = """
 A council's Record of Processing Activities (UK GDPR Art 30) held as normalised data, with the
@@ -45,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc come from app.web, without a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -57,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = lambda: add_problem_schemas(generate_openapi())  # type: ignore[method-assign]
     for module in (health, register, notices, editing, audit, sharing, exports):
         app.include_router(module.router)
+    install_web(app)  # /assets/… (GOV.UK Frontend, Swagger UI, ReDoc), /docs, /redoc
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # Council websites read from any origin; writes need a key, which CORS does not admit
     # (no Authorization header, no credentials, only GET).

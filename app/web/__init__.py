@@ -1,0 +1,19 @@
+"""The web front end: vendored GOV.UK Frontend, Swagger UI and ReDoc served by the app itself
+(no CDN), and the GOV.UK page layout of the product's public pages.
+
+``install(app)`` mounts the assets and the API documentation pages; create the app with
+``docs_url=None, redoc_url=None`` so that FastAPI's CDN-based pages are not added as well.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from app.web.docs import add_docs_routes
+from app.web.static import mount_assets
+
+
+def install(app: FastAPI) -> None:
+    """Serve the assets under ``/assets/…`` and the API docs at ``/docs`` and ``/redoc``."""
+    mount_assets(app)
+    add_docs_routes(app)
