@@ -1029,12 +1029,12 @@ def _check_consistency(ctx: _Ctx) -> None:
                         suggestion="Say on what basis the information is shared, or record "
                         "consent as a basis if it is one.",
                     )
-        for j, use in enumerate(act.data_categories):
-            if use.labelled_as is None:
+        for j, cat in enumerate(act.data_categories):
+            if cat.labelled_as is None:
                 continue
-            kind = vocab.category_kind(use.category)
-            if use.labelled_as != kind:
-                words = {
+            kind = vocab.category_kind(cat.category)
+            if cat.labelled_as != kind:
+                kinds = {
                     "personal": "personal data",
                     "special_category": "special category data",
                     "criminal_offence": "criminal offence data",
@@ -1042,8 +1042,8 @@ def _check_consistency(ctx: _Ctx) -> None:
                 ctx.add(
                     "consistency.category-label",
                     _ptr("activities", i, "data_categories", j, "labelled_as"),
-                    f"The notice lists {vocab.name('data_categories', use.category)} as "
-                    f"{words[use.labelled_as]}; the law treats it as {words[kind]}.",
+                    f"The notice lists {vocab.name('data_categories', cat.category)} as "
+                    f"{kinds[cat.labelled_as]}; the law treats it as {kinds[kind]}.",
                     fix=_replace(_ptr("activities", i, "data_categories", j, "labelled_as"), kind),
                 )
 
@@ -1092,11 +1092,11 @@ def _report_breach(ctx: _Ctx, i: int, act: Activity, breach: rules.Breach) -> No
             legal_reference=f"{DPA} s.10({2 if part == 1 else 3}), Sch 1 Part {part}",
         )
     elif breach.rule == "schedule1-cannot-support":
-        wrong = [t.code if (t := vocab.basis(s)) else s for s in breach.targets]
+        targets = [b.code if (b := vocab.basis(s)) else s for s in breach.targets]
         ctx.add(
             "consistency.schedule1-cannot-support",
             pointer,
-            f"{codes[0]} is paired with {' and '.join(wrong)}, which it cannot support.",
+            f"{codes[0]} is paired with {' and '.join(targets)}, which it cannot support.",
         )
     elif breach.rule == "para36-without-part2":
         ctx.add(

@@ -135,7 +135,8 @@ def test_csv_has_one_row_per_activity_in_effect_incomplete_ones_included(
     evaluation = rows_by["southwark-early-help.service-evaluation"]
     assert "categories of recipients" in evaluation["Missing required items"]
     casework = rows_by["camden-early-help.casework"]
-    assert casework["Missing required items"] == ""
+    # the notice pairs Schedule 1 para 1 (employment) with Art 9(2)(h), which it cannot support
+    assert casework["Missing required items"] == "Schedule 1 condition"
     assert "DPA 2018 Sch 1 Pt 2 para 18" in casework[EXPECTED_HEADER[32]]
     assert casework[EXPECTED_HEADER[32]].startswith("Art 10 ")
     assert casework[EXPECTED_HEADER[33]] == casework[EXPECTED_HEADER[18]] != ""
