@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.db import get_session, get_write_session
 from app.errors import FieldError, InvalidQuery
-from app.register.document import SLUG_PATTERN, TERM_PATTERN
+from app.patterns import SLUG_PATTERN, TERM_PATTERN
 
 SessionDep = Annotated[Session, Depends(get_session)]
 WriteSessionDep = Annotated[Session, Depends(get_write_session)]

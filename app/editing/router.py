@@ -16,6 +16,7 @@ from app.editing import service as editing
 from app.errors import InvalidQuery, problem_responses
 from app.notices.diff import DiffResult, diff_documents
 from app.pagination import Page, PageDep
+from app.register import service as register
 from app.register import store
 from app.register.current import State
 from app.register.document import ControllerDoc, NoticeDocument
@@ -143,7 +144,7 @@ def create_draft(
 def get_draft(
     service_id: SlugPath, version: VersionPath, session: SessionDep, who: Reader
 ) -> Response:
-    row = editing.get_draft(session=session, service_id=service_id, version=version)
+    row = register.get_draft(session=session, service_id=service_id, version=version)
     document, etag = editing.document_of(session=session, row=row)
     return _document_response(document, etag)
 
@@ -352,10 +353,10 @@ def diff_versions(
     from_: Annotated[int, Query(alias="from", ge=1, le=1_000_000)],
 ) -> DiffResult:
     include_drafts = who is not None
-    new = editing.get_version(
+    new = register.get_version(
         session=session, service_id=service_id, version=version, include_drafts=include_drafts
     )
-    old = editing.get_version(
+    old = register.get_version(
         session=session, service_id=service_id, version=from_, include_drafts=include_drafts
     )
     old_doc, new_doc = request.app.state.documents.get(session=session, versions=[old, new])

@@ -44,6 +44,7 @@ from app.register import store
 from app.register.current import read_vocabulary
 from app.register.document import ControllerDoc, NoticeDocument, ServiceDoc, ShortText, Text
 from app.register.models import Controller, NoticeVersion, Service
+from app.register.service import get_draft
 from app.register.vocabulary import Vocabulary, local_vocabulary
 
 MAX_PATCH_OPERATIONS = 500
@@ -155,29 +156,6 @@ def save_service(
 
 
 # --- drafts ----------------------------------------------------------------------------------
-
-
-def get_version(
-    *, session: Session, service_id: str, version: int, include_drafts: bool = True
-) -> NoticeVersion:
-    register.get_service(session=session, service_id=service_id)
-    row = session.exec(
-        select(NoticeVersion).where(
-            NoticeVersion.service_id == service_id, NoticeVersion.version == version
-        )
-    ).first()
-    if row is None or (row.status == store.DRAFT and not include_drafts):
-        raise NotFound(f"Service '{service_id}' has no version {version}")
-    return row
-
-
-def get_draft(*, session: Session, service_id: str, version: int) -> NoticeVersion:
-    row = get_version(session=session, service_id=service_id, version=version)
-    if row.status != store.DRAFT:
-        raise Conflict(
-            f"Version {version} of '{service_id}' is published; published versions are immutable"
-        )
-    return row
 
 
 def open_draft(*, session: Session, service_id: str) -> NoticeVersion | None:

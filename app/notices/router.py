@@ -21,7 +21,6 @@ from app.auth.deps import optional_principal
 from app.auth.service import Principal
 from app.cache import representation
 from app.deps import AtQuery, SlugPath, VersionQuery
-from app.editing.service import get_draft
 from app.errors import NotAcceptable, NotFound, problem_responses
 from app.http import CURRENT, IMMUTABLE, PRIVATE, conditional_response, negotiate
 from app.notices.checks import RULES, Finding, check_notice
@@ -31,6 +30,7 @@ from app.register import store
 from app.register.api import Chosen, answer, choose, current_state
 from app.register.current import State
 from app.register.models import NoticeVersion
+from app.register.service import get_draft
 from app.register.vocabulary import Vocabulary
 
 router = APIRouter(prefix="/v1", tags=["notices"])

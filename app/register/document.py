@@ -29,12 +29,10 @@ from pydantic import (
     model_validator,
 )
 
+from app.patterns import SLUG_PATTERN, TERM_PATTERN
+
 SCHEMA_VERSION: Literal[2] = 2
 
-#: A shipped term or a register identifier: lower-case words joined by '-' or '.'.
-SLUG_PATTERN = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
-#: A vocabulary term: a shipped slug, or a council's own term ``<controller>:<slug>``.
-TERM_PATTERN = r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*:)?[a-z0-9]+(?:[-.][a-z0-9]+)*$"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from app.deps import AtQuery, SlugQuery, TermQuery, TextQuery, VersionQuery
+from app.deps import AtQuery, SlugPath, SlugQuery, TermQuery, TextQuery, VersionQuery
 from app.errors import problem_responses
 from app.http import CURRENT, IMMUTABLE
 from app.pagination import Page, PageDep
@@ -17,7 +17,7 @@ from app.register import service as svc
 from app.register import store
 from app.register.api import Chosen, answer, choose
 from app.register.current import State
-from app.register.document import SLUG_PATTERN, NoticeDocument
+from app.register.document import NoticeDocument
 from app.register.models import Controller, NoticeVersion, Service
 from app.register.schemas import (
     ActivityPublic,
@@ -32,7 +32,6 @@ from app.register.schemas import (
 
 router = APIRouter(prefix="/v1")
 
-SlugPath = Annotated[str, Path(max_length=120, pattern=SLUG_PATTERN)]
 READ = problem_responses(304, 404, 422, 503)
 LIST = problem_responses(304, 422, 503)
 

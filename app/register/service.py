@@ -209,6 +209,29 @@ def get_service(*, session: Session, service_id: str) -> Service:
     return service
 
 
+def get_version(
+    *, session: Session, service_id: str, version: int, include_drafts: bool = True
+) -> NoticeVersion:
+    get_service(session=session, service_id=service_id)
+    row = session.exec(
+        select(NoticeVersion).where(
+            NoticeVersion.service_id == service_id, NoticeVersion.version == version
+        )
+    ).first()
+    if row is None or (row.status == store.DRAFT and not include_drafts):
+        raise NotFound(f"Service '{service_id}' has no version {version}")
+    return row
+
+
+def get_draft(*, session: Session, service_id: str, version: int) -> NoticeVersion:
+    row = get_version(session=session, service_id=service_id, version=version)
+    if row.status != store.DRAFT:
+        raise Conflict(
+            f"Version {version} of '{service_id}' is published; published versions are immutable"
+        )
+    return row
+
+
 def service_controllers(*, session: Session, service_id: str) -> list[str]:
     return list(
         session.exec(

@@ -34,8 +34,8 @@ from pydantic import ConfigDict, ValidationError, field_validator, model_validat
 from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
+from app.patterns import TERM_PATTERN
 from app.register.document import (
-    TERM_PATTERN,
     CategoryKind,
     LocalStatute,
     LocalTerm,

@@ -15,11 +15,11 @@ from sqlmodel import Session
 
 from app.deps import AtQuery, SlugPath
 from app.errors import NotFound, problem_responses
+from app.patterns import SLUG_PATTERN, TERM_PATTERN
 from app.register import service as svc
 from app.register import store
 from app.register.api import answer, choose, current_state
 from app.register.current import State
-from app.register.document import SLUG_PATTERN, TERM_PATTERN
 from app.register.models import Controller, NoticeVersion
 from app.sharing.schemas import LawfulBasisAnswer
 from app.sharing.service import Consulted, lookup
