@@ -52,7 +52,13 @@ import isodate
 
 from app.register import rules
 from app.register.citations import provision_uri
-from app.register.document import Activity, ControllerDoc, NoticeDocument, RetentionRule
+from app.register.document import (
+    RIGHT_NAMES,
+    Activity,
+    ControllerDoc,
+    NoticeDocument,
+    RetentionRule,
+)
 from app.register.vocabulary import Vocabulary
 
 #: The format of the rows kept for each published version. Change it (by hand) whenever the
@@ -159,18 +165,6 @@ MISSING_COLUMN = Column("missing_required_items", "Missing required items", None
 COLUMNS: tuple[Column, ...] = (*IDENTIFIER_COLUMNS, *ICO_COLUMNS, MISSING_COLUMN)
 HEADER: list[str] = [c.label for c in COLUMNS]
 
-RIGHT_LABELS: dict[str, str] = {
-    "be_informed": "Right to be informed",
-    "access": "Right of access",
-    "rectification": "Right to rectification",
-    "erasure": "Right to erasure",
-    "restriction": "Right to restrict processing",
-    "objection": "Right to object",
-    "portability": "Right to data portability",
-    "automated_decisions": "Rights related to automated decision-making including profiling",
-    "withdraw_consent": "Right to withdraw consent",
-    "complain": "Right to complain to the Information Commissioner",
-}
 TRIGGER_WORDS: dict[str, str] = {
     "case_closure": "from case closure",
     "date_of_birth": "from date of birth",
@@ -278,7 +272,7 @@ class RowBuilder:
             if joint
             else []
         )
-        self.rights = [RIGHT_LABELS.get(r.right, r.right) for r in document.notice.rights]
+        self.rights = [RIGHT_NAMES.get(r.right, r.right) for r in document.notice.rights]
 
     def _name(self, vocab: str, slug: str) -> str:
         return self.vocabulary.name(vocab, slug)

@@ -38,6 +38,7 @@ from markupsafe import Markup, escape
 from app.notices.text import contacts_and_links, public
 from app.register.citations import provision_uri
 from app.register.document import (
+    RIGHT_NAMES,
     Activity,
     BasisUse,
     CategoryKind,
@@ -252,18 +253,6 @@ _KIND_HEADINGS: dict[CategoryKind, str] = {
     "criminal_offence": "Criminal offence information (UK GDPR Article 10)",
 }
 
-_RIGHT_NAMES: dict[str, str] = {
-    "be_informed": "Right to be informed",
-    "access": "Right of access",
-    "rectification": "Right to rectification",
-    "erasure": "Right to erasure",
-    "restriction": "Right to restrict processing",
-    "objection": "Right to object",
-    "portability": "Right to data portability",
-    "automated_decisions": "Rights about automated decisions",
-    "withdraw_consent": "Right to withdraw consent",
-    "complain": "Right to complain",
-}
 
 _ARTICLES = {
     "6": "For personal information (UK GDPR Article 6):",
@@ -674,18 +663,15 @@ class _Builder:
         notice = self.doc.notice
         items: list[Item] = []
         for right in notice.rights:
-            label = _RIGHT_NAMES[right.right]
+            label = RIGHT_NAMES[right.right]
             if right.text and not self.said(right.text):
                 self.shown.append(right.text)
-                items.append(
-                    Item(
-                        spans=(
-                            _span(label, strong=True),
-                            _span(": "),
-                            *_rich(_one_line(public(right.text))),
-                        )
-                    )
-                )
+                words = _rich(_one_line(public(right.text)))
+                if re.match(r"\s*(?:the\s+|your\s+)?rights?\b", right.text, re.IGNORECASE):
+                    # the council's words name the right themselves: not twice
+                    items.append(Item(spans=words))
+                else:
+                    items.append(Item(spans=(_span(label, strong=True), _span(": "), *words)))
             else:
                 items.append(Item(spans=(_span(label),)))
         blocks: list[Block] = [_list(items)] if items else []

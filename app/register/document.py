@@ -107,6 +107,20 @@ RightKind = Literal[
     "withdraw_consent",
     "complain",
 ]
+#: Each right's name, as the ICO's guidance names it: the notice, the ROPA export and the pages
+#: all use these.
+RIGHT_NAMES: dict[str, str] = {
+    "be_informed": "Right to be informed",
+    "access": "Right of access",
+    "rectification": "Right to rectification",
+    "erasure": "Right to erasure",
+    "restriction": "Right to restrict processing",
+    "objection": "Right to object",
+    "portability": "Right to data portability",
+    "automated_decisions": "Rights related to automated decision-making including profiling",
+    "withdraw_consent": "Right to withdraw consent",
+    "complain": "Right to complain to the Information Commissioner",
+}
 CitationKind = Literal["law", "guidance"]
 CategoryKind = Literal["personal", "special_category", "criminal_offence"]
 ControllerRelationship = Literal["sole", "joint", "separate", "processor"]

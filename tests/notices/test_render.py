@@ -737,3 +737,15 @@ def test_every_seed_has_golden_files() -> None:
     expected = {f"{s}.{ext}" for s in SEED_IDS for ext in SUFFIX.values()}
     present = {p.name for p in GOLDEN.glob("*") if p.suffix in {".html", ".md", ".txt"}}
     assert present == expected
+
+
+def test_a_right_the_councils_words_name_is_not_named_twice() -> None:
+    data = document_data()
+    data["notice"]["rights"] = [
+        {"right": "access", "text": "ask for a copy of your records"},
+        {"right": "erasure", "text": "Right to be forgotten: ask us to delete it"},
+    ]
+    text = render_notice(NoticeDocument.model_validate(data), vocabulary(), fmt="text")
+    assert "- Right of access: ask for a copy of your records" in text
+    assert "- Right to be forgotten: ask us to delete it" in text
+    assert "Right to erasure" not in text
