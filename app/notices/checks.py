@@ -846,7 +846,7 @@ def _check_activities(ctx: _Ctx) -> None:
                 ctx.add(
                     "art13-14.transfer-safeguards",
                     _ptr(*base, "transfers", "safeguards" if t.safeguards else "text"),
-                    f"'{_excerpt(said, 120)}' is not a transfer mechanism the law "
+                    f"'{_excerpt(t.safeguards or said, 120)}' is not a transfer mechanism the law "
                     "recognises (adequacy regulations, Art 46 safeguards such as the IDTA, or "
                     "an Art 49 derogation).",
                 )
