@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -451,6 +452,9 @@ def serve(
     else:
         _keep_rows(engine)  # after a change of the row format
     engine.dispose()
+    if "ROPA_PUBLIC_BASE_URL" not in os.environ:  # identifiers name the address served
+        shown = f"[{host}]" if ":" in host else host
+        os.environ["ROPA_PUBLIC_BASE_URL"] = f"http://{shown}:{port}"
     uvicorn.run(
         "app.asgi:app",
         host=host,
@@ -473,9 +477,16 @@ def export_ropa(
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")
     ] = None,
     bom: Annotated[bool, typer.Option(help="CSV: start with a UTF-8 byte-order mark")] = False,
+    contacts: Annotated[
+        bool, typer.Option(help="CSV: start with the controller and DPO contact block")
+    ] = False,
     base_url: Annotated[
-        str, typer.Option(help="The service's public address, for JSON-LD identifiers")
-    ] = "http://localhost:8000",
+        str | None,
+        typer.Option(
+            help="The service's public address, for JSON-LD identifiers "
+            "(default: ROPA_PUBLIC_BASE_URL)"
+        ),
+    ] = None,
 ) -> None:
     """Write the ROPA (one row per processing activity), as GET /v1/ropa does."""
     from rich.console import Console
@@ -489,6 +500,7 @@ def export_ropa(
         when = date.fromisoformat(at) if at else date.today()
     except ValueError as exc:
         raise _fail("--at must be a date, YYYY-MM-DD", 2) from exc
+    base_url = (base_url or get_settings().public_base_url).rstrip("/")
     documents = _documents()
     with Session(_engine()) as session:
         try:
@@ -497,7 +509,9 @@ def export_ropa(
             hint = f" (did you mean: {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
             raise _fail(f"{exc.detail}{hint}") from exc
         if output is None:
-            for chunk in export.chunks(session, documents, fmt=fmt, bom=bom, base=base_url):
+            for chunk in export.chunks(
+                session, documents, fmt=fmt, bom=bom, contacts=contacts, base=base_url
+            ):
                 sys.stdout.buffer.write(chunk)
             sys.stdout.flush()
             return
@@ -512,6 +526,7 @@ def export_ropa(
                 documents,
                 fmt=fmt,
                 bom=bom,
+                contacts=contacts,
                 base=base_url,
                 progress=lambda n: bar.advance(task, n),
             ):
