@@ -159,6 +159,10 @@ class Compression(GZipMiddleware):
                 gzipped = headers.get("content-encoding") == "gzip"
                 if etag and (gzipped or (message["status"] == 304 and answering_gzip_tag)):
                     headers["ETag"] = gzip_etag(etag)
+                if "vary" in headers:  # Starlette appends Accept-Encoding even when present
+                    names = [v.strip() for v in headers["vary"].split(",")]
+                    unique = {n.lower(): n for n in reversed(names) if n}
+                    headers["Vary"] = ", ".join(reversed(unique.values()))
             await send(message)
 
         responder: ASGIApp
