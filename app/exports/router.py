@@ -152,6 +152,7 @@ def get_context(
 
 @router.get(
     TERMS_PATH,
+    response_class=Response,
     responses={
         200: {"content": {"application/ld+json": {"schema": {"type": "object"}}}},
         **problem_responses(304, 503),
