@@ -439,6 +439,12 @@ def serve(
     """Migrate, load the seed if the database is empty, and run the HTTP service."""
     import uvicorn
 
+    if "public_base_url" not in get_settings().model_fields_set:
+        # Not configured (environment or .env): identifiers name the address served. Set for
+        # the workers too, which build the app from the environment.
+        shown = f"[{host}]" if ":" in host else host
+        os.environ["ROPA_PUBLIC_BASE_URL"] = f"http://{shown}:{port}"
+        get_settings.cache_clear()
     settings = get_settings()
     engine = make_engine(settings)
     migrate.upgrade(engine)
@@ -452,9 +458,6 @@ def serve(
     else:
         _keep_rows(engine)  # after a change of the row format
     engine.dispose()
-    if "ROPA_PUBLIC_BASE_URL" not in os.environ:  # identifiers name the address served
-        shown = f"[{host}]" if ":" in host else host
-        os.environ["ROPA_PUBLIC_BASE_URL"] = f"http://{shown}:{port}"
     uvicorn.run(
         "app.asgi:app",
         host=host,

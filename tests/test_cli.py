@@ -114,3 +114,26 @@ def test_export_of_an_unknown_service_fails_cleanly(database: str) -> None:
     result = runner.invoke(cli, ["export", "nowhere"])
     assert result.exit_code == 1
     assert "No service 'nowhere'" in result.output
+
+
+def test_serve_defaults_the_public_base_url_to_the_bind_address(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    served: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: served.append(kwargs))
+    # (set, then unset: monkeypatch then restores the environment as it was, whatever serve sets)
+    monkeypatch.setenv("ROPA_PUBLIC_BASE_URL", "http://placeholder")
+    monkeypatch.delenv("ROPA_PUBLIC_BASE_URL")
+    get_settings.cache_clear()
+    result = runner.invoke(cli, ["serve", "--port", "8123", "--no-seed"])
+    assert result.exit_code == 0, result.output
+    assert served[0]["port"] == 8123
+    assert get_settings().public_base_url == "http://127.0.0.1:8123"
+
+    monkeypatch.setenv("ROPA_PUBLIC_BASE_URL", "https://ropa.council.example/")
+    get_settings.cache_clear()
+    result = runner.invoke(cli, ["serve", "--port", "8124", "--no-seed"])
+    assert result.exit_code == 0, result.output
+    assert get_settings().public_base_url == "https://ropa.council.example"
