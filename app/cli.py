@@ -304,7 +304,7 @@ def render(
     except AppError as exc:
         raise _fail(str(exc.detail)) from exc
     assert terms is not None
-    _write(render_notice(document, terms, fmt=fmt, full_page=full_page), output)  # type: ignore[arg-type]
+    _write(render_notice(document, terms, fmt=fmt, full_page=full_page), output)
 
 
 def _write_document(path: Path, document: object) -> None:

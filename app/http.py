@@ -15,7 +15,8 @@ it is now.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TypeVar
 
 from fastapi import Request, Response
 from starlette.datastructures import Headers, MutableHeaders
@@ -26,6 +27,7 @@ from werkzeug.datastructures import ETags, MIMEAccept
 from werkzeug.http import parse_accept_header, parse_etags
 
 from app.cache import COMPRESS_MIN_BYTES, Representation
+from app.errors import NotAcceptable
 
 #: A published version (selected by number) never changes.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -47,6 +49,23 @@ def negotiate(accept: str | None, offers: Sequence[str]) -> str | None:
     if not accept or not accept.strip():
         return offers[0]
     return parse_accept_header(accept, MIMEAccept).best_match(offers)
+
+
+F = TypeVar("F", bound=str)
+
+
+def choose_format(accept: str | None, media_types: Mapping[F, str], requested: F | None) -> F:
+    """The format asked for by name (406 when ``Accept`` excludes its media type), else the one
+    ``Accept`` prefers among ``media_types`` (the first when there is no ``Accept``); 406 when
+    it accepts none of them."""
+    by_media = {m.split(";")[0]: f for f, m in media_types.items()}
+    offers = [media_types[requested].split(";")[0]] if requested else list(by_media)
+    found = negotiate(accept, offers)
+    if found is None:
+        if requested:
+            raise NotAcceptable(f"format={requested} is {offers[0]}, which Accept excludes")
+        raise NotAcceptable(f"This is available as {', '.join(offers)}; Accept excludes them all")
+    return by_media[found]
 
 
 def accepts_gzip(accept_encoding: str | None) -> bool:

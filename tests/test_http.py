@@ -308,3 +308,32 @@ def test_gzipped_representation_is_real_gzip(client: TestClient) -> None:
     with client.stream("GET", RENDER + "?page=full", headers=GZIP) as response:
         raw = b"".join(response.iter_raw())
     assert gzip.decompress(raw) == client.get(RENDER + "?page=full", headers=IDENTITY).content
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "application/json"),
+        ("*/*", "application/json"),
+        ("text/csv", "text/csv"),
+        ("application/json;q=0.5, application/ld+json", "application/ld+json"),
+        ("text/*, application/json;q=0", "text/csv"),
+    ],
+)
+def test_export_format_follows_accept_when_not_named(
+    client: TestClient, accept: str | None, expected: str
+) -> None:
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/v1/ropa", params={"service": "camden-early-help"}, headers=headers)
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == expected
+    assert "Accept" in response.headers["vary"]
+
+
+def test_export_406_when_accept_excludes_it(client: TestClient) -> None:
+    nothing = client.get("/v1/ropa", headers={"Accept": "application/pdf"})
+    assert nothing.status_code == 406
+    assert nothing.headers["content-type"] == PROBLEM
+    clash = client.get("/v1/ropa", params={"format": "csv"}, headers={"Accept": "application/json"})
+    assert clash.status_code == 406
+    assert clash.json()["type"] == "urn:ropa:problem:not-acceptable"

@@ -66,9 +66,10 @@ from app.register.vocabulary import Vocabulary
 ROW_FORMAT = 3
 CONTEXT_PATH = "/contexts/ropa-v1.jsonld"
 Format = Literal["csv", "json", "jsonld"]
-MEDIA_TYPES: dict[str, str] = {
-    "csv": "text/csv; charset=utf-8",
+#: In order of preference when ``Accept`` does not choose (json is the default).
+MEDIA_TYPES: dict[Format, str] = {
     "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
     "jsonld": "application/ld+json",
 }
 SEPARATOR = "; "

@@ -19,7 +19,7 @@ from app.errors import NotFound, problem_responses
 from app.exports.ropa import CONTEXT_PATH, MEDIA_TYPES, ROW_FORMAT
 from app.exports.service import Export
 from app.exports.terms import TERMS_PATH, context, vocabulary_document
-from app.http import CURRENT, conditional_response, etag_matches
+from app.http import CURRENT, choose_format, conditional_response, etag_matches
 from app.register.api import answer
 from app.register.current import State
 
@@ -49,7 +49,7 @@ _EXPORT_CONTENT: dict[int | str, dict[str, Any]] = {
 @router.get(
     "/v1/ropa",
     response_class=StreamingResponse,
-    responses={**_EXPORT_CONTENT, **problem_responses(304, 422, 503)},
+    responses={**_EXPORT_CONTENT, **problem_responses(304, 406, 422, 503)},
     summary="The record of processing activities (ICO template columns), streamed",
     description="One row per processing activity of the published notices in effect on `at` "
     "(default today): identifiers, then the columns of the ICO documentation template for "
@@ -66,8 +66,13 @@ def export_ropa(
     request: Request,
     session: SessionDep,
     fmt: Annotated[
-        Literal["json", "csv", "jsonld"], Query(alias="format", description="Output format")
-    ] = "json",
+        Literal["json", "csv", "jsonld"] | None,
+        Query(
+            alias="format",
+            description="Output format. Default: the one `Accept` prefers (application/json, "
+            "text/csv, application/ld+json; q-values and wildcards), else json",
+        ),
+    ] = None,
     controller: Annotated[SlugQuery, Query(description="Only this controller")] = None,
     service: Annotated[SlugQuery, Query(description="Only this service")] = None,
     at: Annotated[
@@ -84,6 +89,7 @@ def export_ropa(
         ),
     ] = False,
 ) -> Response:
+    fmt = choose_format(request.headers.get("accept"), MEDIA_TYPES, fmt)
     export = Export(session=session, at=at or date.today(), controller=controller, service=service)
     engine = request.app.state.engine
     documents = request.app.state.documents
@@ -92,7 +98,7 @@ def export_ropa(
     headers = {
         "ETag": _export_etag(export, fmt, csv_options, base if fmt == "jsonld" else ""),
         "Cache-Control": CURRENT,
-        "Vary": "Accept-Encoding",
+        "Vary": "Accept, Accept-Encoding",
     }
     if etag_matches(request.headers.get("if-none-match"), headers["ETag"]):
         return Response(status_code=304, headers=headers)

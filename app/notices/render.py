@@ -52,7 +52,7 @@ from app.register.vocabulary import LawfulBasisBase, Vocabulary
 
 Format = Literal["html", "markdown", "text"]
 
-MEDIA_TYPES: dict[str, str] = {
+MEDIA_TYPES: dict[Format, str] = {
     "html": "text/html; charset=utf-8",
     "markdown": "text/markdown; charset=utf-8",
     "text": "text/plain; charset=utf-8",
