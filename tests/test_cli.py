@@ -114,3 +114,25 @@ def test_export_of_an_unknown_service_fails_cleanly(database: str) -> None:
     result = runner.invoke(cli, ["export", "nowhere"])
     assert result.exit_code == 1
     assert "No service 'nowhere'" in result.output
+
+
+def test_check_fix_writes_the_patched_document(tmp_path: Path) -> None:
+    source = PROJECT_ROOT / "seed" / "camden-family-support.yaml"
+    target = tmp_path / "camden-family-support.yaml"
+    target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    before = runner.invoke(cli, ["check", str(target)])
+    assert "citation.misnamed" in before.output
+
+    fixed = runner.invoke(cli, ["check", str(target), "--fix"])
+    assert re.search(r"\d+ fixes written to", fixed.output), fixed.output
+    document = NoticeDocument.model_validate(yaml.safe_load(target.read_text(encoding="utf-8")))
+    cited = [s.cited_as for a in document.activities for s in a.statutes]
+    assert not any("Children's Act" in c for c in cited), cited
+    assert any(c.startswith("Children Act 1989") for c in cited), cited
+
+    after = runner.invoke(cli, ["check", str(target)])
+    assert "citation.misnamed" not in after.output
+    # what has no mechanical fix is still reported
+    assert "citation.nonexistent" in after.output
+    # the seed file itself is untouched
+    assert "Children's Act 1989" in source.read_text(encoding="utf-8")

@@ -523,3 +523,59 @@ def test_a_superseded_version_says_so_even_after_being_cached(
         by_number.content
     )
     assert fresh_client.get(f"/v1/services/{SERVICE}/notice").json()["notice"]["version"] == 2
+
+
+def test_fixes_apply_the_chosen_findings_patches_in_one_step(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    created = _create(fresh_client, keys)
+    etag = created.headers["etag"]
+    checks = fresh_client.get(
+        f"/v1/services/{SERVICE}/notice/checks", params={"version": 2}, headers=keys["editor"]
+    )
+    assert checks.status_code == 200, checks.text
+    findings = checks.json()["findings"]
+    misnamed = [f for f in findings if f["rule"] == "citation.misnamed" and f.get("fix")]
+    assert misnamed, "Camden Family Support cites the 'Children's Act 1989'"
+    chosen = misnamed[0]
+    pointer = chosen["fix"][0]["path"]
+
+    # If-Match is required, the editor scope too, and unknown finding ids change nothing
+    body = {"findings": [chosen["id"]]}
+    assert (
+        fresh_client.post(f"{DRAFTS}/2/fixes", json=body, headers=keys["editor"]).status_code == 428
+    )
+    assert (
+        fresh_client.post(
+            f"{DRAFTS}/2/fixes", json=body, headers={**keys["auditor"], "If-Match": etag}
+        ).status_code
+        == 403
+    )
+    unknown = fresh_client.post(
+        f"{DRAFTS}/2/fixes",
+        json={"findings": [chosen["id"], "no-such-finding"]},
+        headers={**keys["editor"], "If-Match": etag},
+    )
+    assert unknown.status_code == 422
+    assert unknown.headers["content-type"] == PROBLEM
+
+    fixed = fresh_client.post(
+        f"{DRAFTS}/2/fixes", json=body, headers={**keys["editor"], "If-Match": etag}
+    )
+    assert fixed.status_code == 200, fixed.text
+    assert fixed.headers["etag"] != etag
+    value: Any = fixed.json()
+    for part in pointer.strip("/").split("/"):
+        value = value[int(part)] if isinstance(value, list) else value[part]
+    assert value == chosen["fix"][0]["value"]
+    assert "Children Act 1989" in value
+
+    after = fresh_client.get(
+        f"/v1/services/{SERVICE}/notice/checks", params={"version": 2}, headers=keys["editor"]
+    ).json()["findings"]
+    assert chosen["id"] not in {f["id"] for f in after}
+    # the same If-Match again is stale
+    stale = fresh_client.post(
+        f"{DRAFTS}/2/fixes", json=body, headers={**keys["editor"], "If-Match": etag}
+    )
+    assert stale.status_code == 412
