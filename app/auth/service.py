@@ -242,8 +242,8 @@ def rotate_key(
     now: datetime | None = None,
 ) -> str:
     """Give the key a new secret and return it (shown once). The old secret stops working at
-    once, or after ``overlap`` (at most :data:`MAX_OVERLAP`); a secret kept from an earlier
-    rotation stops at once. The key keeps its name, scope and controllers; it keeps its expiry
+    once, or after ``overlap`` (at most :data:`MAX_OVERLAP`); a secret from an earlier rotation
+    is forgotten. The key keeps its name, scope and controllers; it keeps its expiry
     unless ``expires_at`` is given (an expired key needs one)."""
     now = now or datetime.now(UTC)
     key = _get(session, name)
@@ -254,11 +254,9 @@ def rotate_key(
     if expires_at is None and key.expires_at is not None and _utc(key.expires_at) <= now:
         raise InvalidQuery(f"Key '{name}' has expired; give a new expiry (--expires)")
     prefix, secret = _new_secret()
-    if overlap:
-        key.previous_prefix, key.previous_hash = key.prefix, key.key_hash
-        key.previous_valid_until = now + overlap
-    else:
-        key.previous_prefix = key.previous_hash = key.previous_valid_until = None
+    # the old secret is remembered (so its later use is refused as this key's, and audited)
+    key.previous_prefix, key.previous_hash = key.prefix, key.key_hash
+    key.previous_valid_until = now + overlap
     key.prefix, key.key_hash, key.rotated_at = prefix, _hash(secret), now
     if expires_at is not None:
         key.expires_at = expires_at

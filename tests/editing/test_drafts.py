@@ -300,8 +300,7 @@ def test_controllers_and_services_are_edited_by_publishers(
     )
     clash = {**controller, "id": "other", "gss_code": "E09000007"}
     assert (
-        fresh_client.post("/v1/controllers", json=clash, headers=keys["admin"]).status_code
-        == 409
+        fresh_client.post("/v1/controllers", json=clash, headers=keys["admin"]).status_code == 409
     )
     service = {"id": "hackney-early-help", "name": "Early Help", "controllers": ["hackney"]}
     assert (
