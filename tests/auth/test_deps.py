@@ -66,12 +66,16 @@ PUBLIC_ROUTES = [
     "authorization", ["Bearer ropa_deadbeef_guess", "Bearer nonsense", "Bearer ", "Basic dXNlcg=="]
 )
 def test_a_key_that_is_not_accepted_is_401_on_public_routes_too(
-    client: TestClient, path: str, authorization: str, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, path: str, authorization: str
 ) -> None:
-    # these failures are not this test's subject: a limiter of its own, put back afterwards
-    monkeypatch.setattr(client.app.state, "auth_failures", FailureLimiter(limit=1000, window=60))  # type: ignore[attr-defined]
     assert client.get(path).status_code == 200, "anonymous reading stays open"
-    refused = client.get(path, headers={"Authorization": authorization})
+    # these failures are not this test's subject: a limiter of its own, put back afterwards
+    state = client.app.state  # type: ignore[attr-defined]
+    shared, state.auth_failures = state.auth_failures, FailureLimiter(limit=1000, window=60)
+    try:
+        refused = client.get(path, headers={"Authorization": authorization})
+    finally:
+        state.auth_failures = shared
     assert refused.status_code == 401
     assert refused.headers["content-type"] == PROBLEM
     assert refused.headers["www-authenticate"] == INVALID
@@ -290,3 +294,19 @@ def test_a_key_bound_to_no_council_acts_on_none(
     refused = fresh_client.post(f"{CAMDEN}/drafts", headers=unbound_key)
     assert refused.status_code == 403
     assert "no controller" in refused.json()["detail"]
+
+
+def test_an_auditor_reads_the_trail_of_its_own_council(
+    fresh_client: TestClient, fresh_db: str
+) -> None:
+    camden = _key(fresh_db, "camden-ig", "editor", "camden")
+    southwark = _key(fresh_db, "southwark-ig", "editor", "southwark")
+    assert fresh_client.post(f"{CAMDEN}/drafts", headers=camden).status_code == 201
+    assert fresh_client.post(f"{SOUTHWARK}/drafts", headers=southwark).status_code == 201
+    assert fresh_client.post(f"{CAMDEN}/drafts", headers=southwark).status_code == 403
+    auditor = _key(fresh_db, "camden-audit", "auditor", "camden")
+    items = fresh_client.get("/v1/audit-events", headers=auditor).json()["items"]
+    assert items and all("camden" in e["target"] for e in items)
+    assert {"camden-ig", "southwark-ig"} <= {e["actor"] for e in items}, "refusals about camden"
+    everything = fresh_client.get("/v1/audit-events", headers=_key(fresh_db, "root", "admin"))
+    assert any("southwark" in e["target"] for e in everything.json()["items"])

@@ -329,7 +329,7 @@ def test_controllers_and_services_are_edited_by_publishers(
     actions = [
         e["action"]
         for e in fresh_client.get(
-            "/v1/audit-events", params={"outcome": "ok"}, headers=keys["auditor"]
+            "/v1/audit-events", params={"outcome": "ok"}, headers=keys["admin"]
         ).json()["items"]
     ]
     assert actions[:3] == ["service.update", "service.create", "controller.create"]
