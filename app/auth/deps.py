@@ -8,8 +8,8 @@ many failures gets 429 with ``Retry-After`` for any request carrying a key (see
 :mod:`app.auth.limiter`).
 
 Refusals write to the audit trail only when the key is known (its name is the actor);
-anonymous and unknown-key refusals are logged and counted in ``app.state.auth_refusals``,
-never written to the database.
+anonymous and unknown-key refusals are counted in ``app.state.auth_refusals`` and logged (at
+the 1st, 10th, 100th … of each kind), never written to the database.
 """
 
 from __future__ import annotations
@@ -55,16 +55,20 @@ def _address(request: Request) -> str:
 
 
 def _count(request: Request, what: str) -> None:
+    """Count a refusal that is not written to the database; log it at the 1st, 10th, 100th …
+    of its kind (a flood stays a few lines)."""
     counts: Counter[str] = request.app.state.auth_refusals
     counts[what] += 1
-    log.info(
-        "refused %s %s from %s: %s (%d so far)",
-        request.method,
-        request.url.path,
-        _address(request),
-        what,
-        counts[what],
-    )
+    n = counts[what]
+    if 10 ** (len(str(n)) - 1) == n:
+        log.warning(
+            "refused %s %s from %s: %s (%d refused so far in this process)",
+            request.method,
+            request.url.path,
+            _address(request),
+            what,
+            n,
+        )
 
 
 def _audit_refusal(request: Request, session: Session, actor: str, why: str) -> None:

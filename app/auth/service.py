@@ -161,7 +161,7 @@ def create_key(
         raise InvalidQuery(f"'{name}' is reserved; choose another name")
     if not controllers and scope != "admin":
         raise InvalidQuery(
-            f"A {scope} key must be bound to one or more controllers (--controller); "
+            f"A key with scope {scope} must be bound to one or more controllers (--controller); "
             "only an admin key may be global"
         )
     bound = _check_controllers(session, controllers)

@@ -137,7 +137,9 @@ def test_failed_authentication_is_limited_per_address(
         assert client.get(CAMDEN, headers=keys["editor"]).status_code == 200
 
 
-def test_refused_anonymous_requests_write_nothing(fresh_client: TestClient, fresh_db: str) -> None:
+def test_refused_anonymous_requests_write_nothing(
+    fresh_client: TestClient, fresh_db: str, caplog: pytest.LogCaptureFixture
+) -> None:
     before = _audit_rows(fresh_db)
     fresh_client.app.state.auth_failures = FailureLimiter(limit=1000, window=60)  # type: ignore[attr-defined]
     for _ in range(20):
@@ -150,6 +152,10 @@ def test_refused_anonymous_requests_write_nothing(fresh_client: TestClient, fres
     assert _audit_rows(fresh_db) == before, "refused anonymous requests are not database writes"
     refusals = fresh_client.app.state.auth_refusals  # type: ignore[attr-defined]
     assert refusals["anonymous-write"] >= 20 and refusals["unknown-key"] == 20
+    # logged at the 1st and 10th of each kind, not 20 times
+    logged = [r.getMessage() for r in caplog.records if r.name == "app.auth.deps"]
+    assert sum("unknown-key (1 refused" in m or "unknown-key (10 refused" in m for m in logged) == 2
+    assert sum("unknown-key" in m for m in logged) == 2
 
 
 def test_an_editor_acts_only_for_its_council(fresh_client: TestClient, fresh_db: str) -> None:
