@@ -4,7 +4,9 @@ OPTIONS and a complete ``Allow``.
 ``Accept``, ``Accept-Encoding``, ``If-None-Match`` and ``If-Match`` are parsed by Werkzeug
 (q-values, wildcards, lists, weak tags, ``*``), never by hand.
 
-Entity tags are strong: a hash of the exact bytes sent (:func:`app.cache.strong_etag`).
+Entity tags of finished representations are strong: a hash of the exact bytes sent
+(:func:`app.cache.strong_etag`); the streamed ROPA export's is weak (it names what the export is
+made from, :mod:`app.exports.router`).
 Content codings are part of the representation (RFC 9110 section 8.8.3), so the gzipped bytes
 carry their own strong tag, the identity tag with ``-gzip`` inside the quotes (``"ab12"`` →
 ``"ab12-gzip"``); :class:`Compression` does that in one place, so the application only ever
