@@ -39,6 +39,8 @@ CURRENT = "public, max-age=300"
 PRIVATE = "private, no-store"
 
 GZIP_SUFFIX = "-gzip"
+#: Set in the scope of a HEAD request answered as a GET (:class:`Methods`).
+HEAD_KEY = "ropa.head"
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
@@ -205,6 +207,11 @@ class Compression(GZipMiddleware):
 # --- methods: HEAD, OPTIONS, Allow -----------------------------------------------------------
 
 
+def is_head(request: Request) -> bool:
+    """Whether this GET is answering a HEAD: its body will be dropped, so need not be made."""
+    return bool(request.scope.get(HEAD_KEY, False))
+
+
 def allowed_methods(routes: Iterable[object], scope: Scope) -> list[str]:
     """Every method the path of ``scope`` is served with (HEAD wherever GET is, OPTIONS
     wherever anything is); empty when no route has the path."""
@@ -252,8 +259,8 @@ class Methods:
                 await send({"type": "http.response.body", "body": b""})
                 return
         head = method == "HEAD"
-        if head:
-            scope = {**scope, "method": "GET"}
+        if head:  # a route that streams may look at HEAD_KEY and make no body
+            scope = {**scope, "method": "GET", HEAD_KEY: True}
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 405:

@@ -337,3 +337,22 @@ def test_export_406_when_accept_excludes_it(client: TestClient) -> None:
     clash = client.get("/v1/ropa", params={"format": "csv"}, headers={"Accept": "application/json"})
     assert clash.status_code == 406
     assert clash.json()["type"] == "urn:ropa:problem:not-acceptable"
+
+
+def test_head_of_the_export_makes_no_rows(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.exports.service import Export
+
+    url = "/v1/ropa?format=csv"
+    get = {e: client.get(url, headers={"Accept-Encoding": e}) for e in ("gzip", "identity")}
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("HEAD made the export's rows")
+
+    monkeypatch.setattr(Export, "chunks", refuse)
+    for encoding, response in get.items():
+        head = client.head(url, headers={"Accept-Encoding": encoding})
+        assert head.status_code == 200 and head.content == b""
+        for name in COMPARED:
+            assert head.headers.get(name) == response.headers.get(name), (encoding, name)

@@ -19,7 +19,7 @@ from app.errors import NotFound, problem_responses
 from app.exports.ropa import CONTEXT_PATH, MEDIA_TYPES, ROW_FORMAT
 from app.exports.service import Export
 from app.exports.terms import TERMS_PATH, context, vocabulary_document
-from app.http import CURRENT, choose_format, conditional_response, etag_matches
+from app.http import CURRENT, choose_format, conditional_response, etag_matches, is_head
 from app.register.api import answer
 from app.register.current import State
 
@@ -103,7 +103,12 @@ def export_ropa(
     if etag_matches(request.headers.get("if-none-match"), headers["ETag"]):
         return Response(status_code=304, headers=headers)
 
+    head = is_head(request)
+
     def body() -> Iterator[bytes]:
+        if head:  # the headers are the GET's (one empty chunk: streamed, so gzipped alike)
+            yield b""
+            return
         # The request's session is released once the route returns; stream from our own.
         with Session(engine) as own:
             yield from export.chunks(own, documents, fmt=fmt, bom=bom, base=base, contacts=contacts)
