@@ -260,7 +260,6 @@ def text_report(source: str, fmt: str, vocabulary: Vocabulary, on: date_) -> Tex
 
 @router.post(
     "/checks/text",
-    tags=["checks"],
     response_model=TextCheckReport,
     responses=problem_responses(400, 413, 422, 503),
     summary="Check any notice's text, before normalising it",
