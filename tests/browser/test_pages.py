@@ -2,9 +2,6 @@
 best practice, at 1280 and 320 CSS px), no horizontal scrolling at 320 CSS px, and nothing
 fetched from anywhere but the app (nor failing). Screenshots of each page at both widths go to
 artifacts/screenshots/, and each page's results to the report at the end of the run.
-
-The notice pages and fragments are rendered by app/notices (to be restyled in the GOV.UK
-layout): their checks that fail today are expected failures, strictly, so that a fix shows.
 """
 
 from __future__ import annotations
@@ -53,50 +50,7 @@ PAGES = [
 ]
 
 
-def _params(failing_today: dict[str, str]) -> list[object]:
-    return [
-        pytest.param(
-            spec,
-            id=spec.name,
-            marks=[pytest.mark.xfail(strict=True, reason=failing_today[spec.name])]
-            if spec.name in failing_today
-            else [],
-        )
-        for spec in PAGES
-    ]
-
-
-#: Measured with Chromium 156, axe-core 4.14.1 and Liberation Sans for Arial. The notice
-#: fragment has no styles of its own; in the minimal host page (browser default styles), the
-#: statute links listed one per line are 17 px tall with ~2 px between them.
-AXE_FAILING_TODAY = {
-    f"notice-fragment-{s}": (
-        "target-size (WCAG 2.5.8): the statute links listed one per line are 17 px tall and "
-        "too close together in a host page with browser default styles"
-    )
-    for s in (
-        "camden-early-help",
-        "camden-family-support",
-        "shropshire-strengthening-families",
-        "southwark-early-help",
-    )
-}
-#: page.html.jinja does not wrap long words: each of these has a link that does not fit.
-SCROLL_FAILING_TODAY = {
-    "notice-full-camden-early-help": (
-        "321 px wide at 320: the link https://ico.org.uk/global/contact-us/ does not wrap"
-    ),
-    "notice-full-shropshire-strengthening-families": (
-        "376 px wide at 320: the e-mail link information.request@shropshire.gov.uk does not wrap"
-    ),
-    "notice-full-southwark-early-help": (
-        "359 px wide at 320: the link https://www.southwark.gov.uk/terms-and-disclaimer/"
-        "corporate-data-privacy-notice does not wrap"
-    ),
-}
-
-
-@pytest.mark.parametrize("spec", _params(AXE_FAILING_TODAY))
+@pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.name)
 def test_no_accessibility_violations(browse: Browse, spec: Spec) -> None:
     problems = []
     for width in (1280, 320):
@@ -110,7 +64,7 @@ def test_no_accessibility_violations(browse: Browse, spec: Spec) -> None:
     assert not problems, f"{spec.path}: axe-core found\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("spec", _params(SCROLL_FAILING_TODAY))
+@pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.name)
 def test_no_horizontal_scrolling_at_320(browse: Browse, spec: Spec) -> None:
     visit = browse.open(spec.path, 320, wait_for=spec.ready)
     scroll_width, inner_width = visit.scroll_width()
@@ -121,7 +75,7 @@ def test_no_horizontal_scrolling_at_320(browse: Browse, spec: Spec) -> None:
     )
 
 
-@pytest.mark.parametrize("spec", _params({}))
+@pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.name)
 def test_nothing_is_fetched_but_from_the_app(browse: Browse, spec: Spec) -> None:
     for width in (1280, 320):
         visit = browse.open(spec.path, width, wait_for=spec.ready)
