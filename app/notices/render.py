@@ -239,7 +239,7 @@ _MONTHS = (
 )
 
 
-def _date(d: date) -> str:
+def long_date(d: date) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
@@ -333,7 +333,7 @@ class _Builder:
         if notice.status == "draft":
             blocks.append(_para("This is a draft. It has not been published."))
         updated = notice.last_updated_as_written or (
-            f"Last updated: {_date(notice.last_updated)}" if notice.last_updated else None
+            f"Last updated: {long_date(notice.last_updated)}" if notice.last_updated else None
         )
         blocks.append(_para(updated or "Last updated: not stated"))
         blocks += self.once(notice.introduction)
@@ -608,7 +608,7 @@ class _Builder:
                     items.append(f"Shared with: {_join(others)}")
                 if arr.pseudonymised and not self.said("pseudonymised"):
                     items.append("The information is pseudonymised.")
-                end = arr.end_date_as_written or (_date(arr.end_date) if arr.end_date else None)
+                end = arr.end_date_as_written or (long_date(arr.end_date) if arr.end_date else None)
                 if end and not self.said(end):
                     items.append(f"Until: {end}")
                 if arr.agreement_url:
@@ -785,7 +785,7 @@ def html_spans(line: Line) -> Markup:
     for s in line:
         text = escape(s.text)
         if s.url:
-            text = Markup('<a href="{}">{}</a>').format(s.url, text)
+            text = Markup('<a class="govuk-link" href="{}">{}</a>').format(s.url, text)
         if s.strong:
             text = Markup("<strong>{}</strong>").format(text)
         out.append(text)
@@ -884,21 +884,22 @@ def render_notice(
     vocabulary: Vocabulary,
     *,
     fmt: Format,
-    full_page: bool = False,
+    embedded: bool = True,
+    after_title: Markup = Markup(""),
 ) -> str:
     """The privacy-notice text of ``document`` in ``fmt``.
 
-    ``full_page`` (HTML only) gives a standalone page with a ``<title>`` and minimal CSS
-    instead of a fragment to embed.
+    HTML is an ``<article>`` with GOV.UK Frontend's classes. ``embedded`` (the default) makes
+    it a fragment for a council's own page: the title is an ``<h2>`` and it carries the least
+    styling it needs under browser defaults. ``embedded=False`` gives the content of a page in
+    the GOV.UK layout (``app.web.notice_page``): the title is the ``<h1>``, with ``after_title``
+    (trusted HTML) just below it.
     """
     if fmt not in _TEMPLATES:
         raise ValueError(f"unknown format {fmt!r}; expected one of {sorted(_TEMPLATES)}")
     view = build_view(document, vocabulary)
     template = _ENV.get_template(_TEMPLATES[fmt])
     if fmt == "html":
-        fragment = _tidy(template.render(view=view, level=1 if full_page else 2), blank=False)
-        if full_page:
-            page = _ENV.get_template("page.html.jinja")
-            return _tidy(page.render(view=view, fragment=Markup(fragment)), blank=False)
-        return fragment
+        html = template.render(view=view, embedded=embedded, after_title=after_title)
+        return _tidy(html, blank=False)
     return _tidy(template.render(view=view))
