@@ -200,7 +200,7 @@ def _address(text: str) -> str:
     return out
 
 
-def _href(value: str | None) -> str | None:
+def safe_href(value: str | None) -> str | None:
     """A safe address for a link, or None: only web addresses become links."""
     if not value:
         return None
@@ -322,7 +322,9 @@ class _Builder:
         if contact.address and not _contains(skip, contact.address):
             items.append(Item(spans=(_span(f"Address: {_address(contact.address)}"),)))
         if contact.url and not _contains(skip, contact.url):
-            items.append(Item(spans=(_span("Website: "), _span(contact.url, _href(contact.url)))))
+            items.append(
+                Item(spans=(_span("Website: "), _span(contact.url, safe_href(contact.url))))
+            )
         return items
 
     # -- sections --------------------------------------------------------------------------
@@ -391,10 +393,10 @@ class _Builder:
         if c.email:
             items.append(Item(spans=(_span("Email: "), _span(c.email, _mailto(c.email)))))
         if c.website:
-            items.append(Item(spans=(_span("Website: "), _span(c.website, _href(c.website)))))
+            items.append(Item(spans=(_span("Website: "), _span(c.website, safe_href(c.website)))))
         if c.corporate_privacy_notice_url:
             url = c.corporate_privacy_notice_url
-            items.append(Item(spans=(_span("Privacy notice: "), _span(url, _href(url)))))
+            items.append(Item(spans=(_span("Privacy notice: "), _span(url, safe_href(url)))))
         if c.ico_registration_number:
             items.append(
                 Item(spans=(_span(f"ICO registration number: {c.ico_registration_number}"),))
@@ -550,7 +552,7 @@ class _Builder:
         """A citation as the notice cites it, linked to the instrument it names."""
         term = self.vocab.statute(citation.statute) if citation.statute else None
         cited = _one_line(public(citation.cited_as))
-        spans = [_span(cited, _href(term.uri) if term else None, show_url=False)]
+        spans = [_span(cited, safe_href(term.uri) if term else None, show_url=False)]
         missing = [p for p in citation.provisions if not _contains(cited, p)]
         for i, provision in enumerate(missing):
             spans.append(_span(": " if i == 0 else ", "))

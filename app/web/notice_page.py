@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from app.notices.render import long_date, render_notice
+from app.notices.render import long_date, render_notice, safe_href
 from app.register.document import NoticeDocument
 from app.register.vocabulary import Vocabulary
 from app.web.pages import Breadcrumb, Council, Service, render_page
@@ -21,7 +21,7 @@ def council_of(document: NoticeDocument) -> Council:
     controllers = document.controllers
     names = [c.name for c in controllers]
     name = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return Council(name, controllers[0].website if len(controllers) == 1 else None)
+    return Council(name, safe_href(controllers[0].website) if len(controllers) == 1 else None)
 
 
 def register_urls(document: NoticeDocument) -> tuple[str, str]:

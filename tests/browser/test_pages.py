@@ -13,10 +13,19 @@ import pytest
 from browser.browsing import Browse, describe, record
 
 from app.config import PROJECT_ROOT
+from app.register.seeds import read_seed_dir
 
 pytestmark = pytest.mark.browser
 
 SEEDS = sorted(p.stem for p in (PROJECT_ROOT / "seed").glob("*.yaml"))
+#: (council, service) of each seed notice, its first controller's.
+SERVICES = sorted(
+    (doc.service.controllers[0], doc.service.id)
+    for doc in read_seed_dir(PROJECT_ROOT / "seed").documents
+)
+COUNCILS = sorted(
+    {c.id for doc in read_seed_dir(PROJECT_ROOT / "seed").documents for c in doc.controllers}
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,10 @@ PAGES = [
     Spec("layout-demo", "/_test/layout", "main#main-content"),
     *(Spec(f"notice-full-{s}", f"/v1/services/{s}/notice/render?page=full", "main") for s in SEEDS),
     *(Spec(f"notice-fragment-{s}", f"/_test/host/{s}", "article") for s in SEEDS),
+    Spec("register", "/register", "main"),
+    *(Spec(f"register-{c}", f"/register/{c}", "main") for c in COUNCILS),
+    *(Spec(f"register-{c}-ropa", f"/register/{c}/ropa", "main") for c in COUNCILS),
+    *(Spec(f"register-{s}", f"/register/{c}/services/{s}", "main") for c, s in SERVICES),
 ]
 
 
