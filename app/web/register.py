@@ -42,6 +42,8 @@ router = APIRouter(prefix="/register", include_in_schema=False)
 REGISTER = "Register of processing activities"
 #: Councils and services listed on one page (the seed has 5 and 5; a page of 1,000 is ~200 KB).
 MOST = 1000
+#: The ROPA table's row headers: the column naming each processing activity.
+ROW_HEADER = "activity_name"
 
 _ENV = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
@@ -199,6 +201,8 @@ async def ropa(request: Request, council_id: SlugPath) -> HTMLResponse:
         documents: store.Documents = request.app.state.documents
         data = json.loads(b"".join(export.json(session, documents)))
         download = f"/v1/ropa?controller={council_id}&at={state.day.isoformat()}"
+        # The export's columns, with the activity's name first: it heads each row.
+        columns = sorted(data["columns"], key=lambda c: c["key"] != ROW_HEADER)
         return _page(
             "ropa.html.jinja",
             title=f"Record of processing activities – {row.name} – {REGISTER}",
@@ -209,7 +213,8 @@ async def ropa(request: Request, council_id: SlugPath) -> HTMLResponse:
             council=_council(row),
             row=row,
             day=state.day,
-            columns=data["columns"],
+            columns=columns,
+            row_header=ROW_HEADER,
             rows=data["rows"],
             downloads={
                 "CSV": f"{download}&format=csv",
