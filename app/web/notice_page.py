@@ -68,5 +68,8 @@ def notice_page(document: NoticeDocument, vocabulary: Vocabulary) -> str:
             Breadcrumb(document.service.name, service_url),
             Breadcrumb("Privacy notice"),
         ],
-        content=Markup(article),
+        # GOV.UK's reading width: two thirds of the page on a wide screen.
+        content=Markup(
+            '<div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">\n{}</div></div>'
+        ).format(Markup(article)),
     )
