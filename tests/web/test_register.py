@@ -162,3 +162,45 @@ def test_unknown_councils_and_services_are_404(client: TestClient) -> None:
 
 def test_the_register_pages_are_not_in_the_contract(client: TestClient) -> None:
     assert not [p for p in client.get("/openapi.json").json()["paths"] if "register" in p]
+
+
+def test_a_new_version_shows_what_changed(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    drafts = "/v1/services/camden-early-help/notice/drafts"
+    created = fresh_client.post(drafts, headers=keys["editor"])
+    patched = fresh_client.patch(
+        f"{drafts}/2",
+        json={"notice": {"last_updated": "2026-11-21"}},
+        headers={
+            **keys["editor"],
+            "If-Match": created.headers["etag"],
+            "Content-Type": "application/merge-patch+json",
+        },
+    )
+    assert patched.status_code == 200, patched.text
+    published = fresh_client.post(
+        f"{drafts}/2/publish",
+        json={
+            "effective_from": "2024-06-01",
+            "change_summary": "Reviewed <in> 2024",
+            "override_reason": "seed mistakes",
+        },
+        headers={**keys["publisher"], "If-Match": patched.headers["etag"]},
+    )
+    assert published.status_code == 200, published.text
+    path = "/register/camden/services/camden-early-help"
+    found = page(fresh_client, path)
+    html = fresh_client.get(path).text
+    assert "Version 2 (in effect today)" in html
+    assert html.index("Version 2 (in effect today)") < html.index("Version 1<")
+    assert '<p class="govuk-body">Reviewed &lt;in&gt; 2024</p>' in html  # escaped, as written
+    assert "<li>notice: last updated changed</li>" in html
+    assert (
+        'From <time datetime="2023-11-01">1 November 2023</time>, replaced on '
+        '<time datetime="2024-06-01">1 June 2024</time>' in html
+    )
+    for version in (1, 2):
+        link = f"/v1/services/camden-early-help/notice/render?page=full&version={version}"
+        assert link in found.links
+        assert f"Version {version}, in effect from" in fresh_client.get(link).text
