@@ -371,11 +371,14 @@ def render(
     version: Annotated[
         int | None, typer.Option(help="A version number (default: in effect today)")
     ] = None,
-    full_page: Annotated[bool, typer.Option("--full-page", help="html: a standalone page")] = False,
+    full_page: Annotated[
+        bool, typer.Option("--full-page", help="html: a page in the GOV.UK layout")
+    ] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Write the privacy notice of a service as text, generated from the register."""
     from app.notices.render import MEDIA_TYPES, render_notice
+    from app.web.notice_page import notice_page
 
     if fmt not in MEDIA_TYPES:
         raise _fail("--format must be html, markdown or text", 2)
@@ -393,7 +396,10 @@ def render(
     except AppError as exc:
         raise _fail(str(exc.detail)) from exc
     assert terms is not None
-    _write(render_notice(document, terms, fmt=fmt, full_page=full_page), output)
+    if fmt == "html" and full_page:
+        _write(notice_page(document, terms), output)
+    else:
+        _write(render_notice(document, terms, fmt=fmt), output)
 
 
 def _write_document(path: Path, document: object) -> None:

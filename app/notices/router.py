@@ -29,15 +29,19 @@ from app.notices.textchecks import check_text
 from app.register import store
 from app.register.api import Chosen, answer, choose, current_state
 from app.register.current import State
+from app.register.document import NoticeDocument
 from app.register.models import NoticeVersion
 from app.register.service import get_draft
 from app.register.vocabulary import Vocabulary
+from app.web.notice_page import notice_page
+from app.web.pages import PAGE_HEADERS
 
 router = APIRouter(prefix="/v1", tags=["notices"])
 
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
-#: Headers for HTML meant to be embedded or shown as a page.
+#: Headers for the HTML fragment, meant to be embedded (a full page in the GOV.UK layout has
+#: app.web.pages.PAGE_HEADERS: its CSS and JavaScript are files of the app).
 HTML_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *",
@@ -93,8 +97,14 @@ async def render(
 ) -> Response:
     fmt = choose_format(request.headers.get("accept"), MEDIA_TYPES, format)
     chosen = await _chosen_or_draft(request, service_id, at, version, who)
-    full_page = page == "full"
-    headers = HTML_HEADERS if fmt == "html" else None
+    full_page = page == "full" and fmt == "html"
+
+    def text_of(document: NoticeDocument, vocabulary: Vocabulary) -> bytes:
+        if full_page:
+            return notice_page(document, vocabulary).encode()
+        return render_notice(document, vocabulary, fmt=fmt).encode()
+
+    headers = (PAGE_HEADERS if full_page else HTML_HEADERS) if fmt == "html" else None
     documents: store.Documents = request.app.state.documents
 
     if isinstance(chosen, NoticeVersion):  # a draft: its text follows the register's terms
@@ -102,7 +112,7 @@ async def render(
 
         def draft_text() -> bytes:
             document = store.with_register_fields(store.parse(chosen.document), chosen, state.day)
-            return render_notice(document, state.vocabulary, fmt=fmt, full_page=full_page).encode()
+            return text_of(document, state.vocabulary)
 
         rep = representation(await run_in_threadpool(draft_text), MEDIA_TYPES[fmt])
         return conditional_response(request, rep, cache_control=PRIVATE, headers=headers)
@@ -114,7 +124,7 @@ async def render(
         )
         terms = documents.terms(session=session, version=row)
         assert terms is not None
-        return render_notice(document, terms, fmt=fmt, full_page=full_page).encode()
+        return text_of(document, terms)
 
     return await answer(
         request,
@@ -247,7 +257,6 @@ def text_report(source: str, fmt: str, vocabulary: Vocabulary, on: date_) -> Tex
 
 @router.post(
     "/checks/text",
-    tags=["checks"],
     response_model=TextCheckReport,
     responses=problem_responses(400, 413, 422, 503),
     summary="Check any notice's text, before normalising it",
