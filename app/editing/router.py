@@ -22,7 +22,12 @@ from app.register.current import State
 from app.register.document import ControllerDoc, NoticeDocument
 from app.register.models import NoticeVersion
 from app.register.router import controllers_public, services_public
-from app.register.schemas import ControllerPublic, ServicePublic, VersionSummary
+from app.register.schemas import (
+    ControllerPublic,
+    PublishOutcome,
+    ServicePublic,
+    VersionSummary,
+)
 
 router = APIRouter(prefix="/v1")
 
@@ -268,6 +273,10 @@ def discard_draft(
     tags=["drafts"],
     responses=DRAFT_WRITE,
     summary="Publish the draft (atomic; needs If-Match)",
+    description="The draft becomes the published version from `effective_from` (default "
+    "today), which may not be before the latest published version's (history is append-only). "
+    "A draft identical to the version it would follow is not published: the answer is that "
+    "version, with `unchanged: true`, and the draft is left open.",
 )
 def publish_draft(
     request: Request,
@@ -277,9 +286,9 @@ def publish_draft(
     session: WriteSessionDep,
     who: Publisher,
     if_match: IfMatch = None,
-) -> VersionSummary:
+) -> PublishOutcome:
     documents: store.Documents = request.app.state.documents
-    row = editing.publish_draft(
+    outcome = editing.publish_draft(
         session=session,
         service_id=service_id,
         version=version,
@@ -289,7 +298,10 @@ def publish_draft(
         today=date.today(),
         documents=documents,
     )
-    return summaries(session, documents, [row], date.today())[0]
+    summary = summaries(session, documents, [outcome.version], date.today())[0]
+    return PublishOutcome(
+        **summary.model_dump(), unchanged=outcome.unchanged, detail=outcome.describe()
+    )
 
 
 # --- history ---------------------------------------------------------------------------------

@@ -81,6 +81,19 @@ def _order(version: NoticeVersion) -> tuple[date, datetime, int]:
     return (version.effective_from, version.published_at, version.id or 0)
 
 
+def in_effect_on(*, session: Session, service_id: str, at: date) -> NoticeVersion | None:
+    """The service's published version in effect on ``at``, as the register stands."""
+    return session.exec(
+        versions_query().where(NoticeVersion.service_id == service_id, in_effect(at))
+    ).first()
+
+
+def same_document(version: NoticeVersion, document: NoticeDocument) -> bool:
+    """Whether ``document`` says exactly what ``version``'s document says (the register's own
+    fields, such as the change summary, aside)."""
+    return stored(parse(dict(version.document))) == stored(document)
+
+
 def _set_effective_to(*, session: Session, service_id: str) -> None:
     """Each published version is in effect until the next one in :func:`_order` takes effect."""
     versions = sorted(

@@ -1,0 +1,61 @@
+"""History that cannot be rewritten by accident, and that tells the truth, through HTTP."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from helpers import changed_draft
+
+SERVICE = "camden-family-support"
+NOTICE = f"/v1/services/{SERVICE}/notice"
+DRAFTS = f"{NOTICE}/drafts"
+CONTROLS = {"change_summary": "test", "override_reason": "the seed's own mistakes"}
+
+
+def test_publishing_a_draft_identical_to_the_version_in_effect_changes_nothing(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    created = fresh_client.post(DRAFTS, headers=keys["editor"])
+    assert created.status_code == 201
+    published = fresh_client.post(
+        f"{DRAFTS}/2/publish",
+        json=CONTROLS,
+        headers={**keys["publisher"], "If-Match": created.headers["etag"]},
+    )
+    assert published.status_code == 200, published.text
+    body = published.json()
+    assert body["unchanged"] is True and body["version"] == 1
+    assert body["status"] == "in_effect"
+    assert body["detail"].startswith("unchanged: camden-family-support is identical to version 1")
+    versions = fresh_client.get(f"{NOTICE}/versions").json()["items"]
+    assert [v["version"] for v in versions] == [1], "no version was added"
+    assert fresh_client.get(f"{DRAFTS}/2", headers=keys["editor"]).status_code == 200, (
+        "the draft is left open"
+    )
+    events = fresh_client.get(
+        "/v1/audit-events", params={"action": "notice.publish"}, headers=keys["auditor"]
+    ).json()["items"]
+    assert [e["outcome"] for e in events] == ["unchanged"]
+
+
+def test_a_publication_before_the_latest_version_is_refused(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    latest = fresh_client.get(NOTICE).json()["notice"]["effective_from"]
+    patched = changed_draft(fresh_client, NOTICE, keys["editor"])
+    refused = fresh_client.post(
+        f"{DRAFTS}/2/publish",
+        json={**CONTROLS, "effective_from": "2024-01-01"},
+        headers={**keys["publisher"], "If-Match": patched.headers["etag"]},
+    )
+    assert refused.status_code == 422
+    problem = refused.json()
+    assert problem["type"] == "urn:ropa:problem:earlier-than-latest"
+    assert latest in problem["detail"] and "append-only" in problem["detail"]
+    assert problem["errors"][0]["pointer"] == "/effective_from"
+    published = fresh_client.post(
+        f"{DRAFTS}/2/publish",
+        json=CONTROLS,
+        headers={**keys["publisher"], "If-Match": patched.headers["etag"]},
+    )
+    assert published.status_code == 200, published.text
+    assert published.json()["unchanged"] is False and published.json()["version"] == 2
