@@ -3,6 +3,7 @@ version history with drafts (editor/auditor) and diffs."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any
 
@@ -51,6 +52,36 @@ PATCH_BODY = {
         },
     }
 }
+
+
+#: At most this many removals are listed in the header (the audit event keeps them all).
+MAX_REMOVED_LISTED = 50
+REMOVED_HEADER = "ROPA-Removed"
+EDIT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The draft as changed, with its new ETag",
+        "headers": {
+            "ETag": {"description": "The draft's new ETag", "schema": {"type": "string"}},
+            REMOVED_HEADER: {
+                "description": "What the change removed from the draft, in words: a JSON array "
+                "of strings (ASCII, non-ASCII characters escaped), `[]` when nothing was "
+                "removed. A merge patch that replaces an array removes the items it leaves "
+                f"out. At most {MAX_REMOVED_LISTED} are listed; the audit event keeps them all.",
+                "schema": {"type": "string"},
+            },
+        },
+    }
+}
+
+
+def _edited_response(edited: editing.Edited) -> Response:
+    removed = edited.removed
+    if len(removed) > MAX_REMOVED_LISTED:
+        more = len(removed) - MAX_REMOVED_LISTED + 1
+        removed = [*removed[: MAX_REMOVED_LISTED - 1], f"and {more} more (see the audit event)"]
+    response = _document_response(edited.document, edited.etag)
+    response.headers[REMOVED_HEADER] = json.dumps(removed, ensure_ascii=True)
+    return response
 
 
 def _document_response(
@@ -159,7 +190,7 @@ def get_draft(
     tags=["drafts"],
     response_model=NoticeDocument,
     response_model_exclude_none=True,
-    responses=DRAFT_WRITE,
+    responses={**DRAFT_WRITE, **EDIT_RESPONSES},
 )
 def replace_draft(
     service_id: SlugPath,
@@ -169,7 +200,7 @@ def replace_draft(
     who: Editor,
     if_match: IfMatch = None,
 ) -> Response:
-    document, etag = editing.replace_draft(
+    edited = editing.replace_draft(
         session=session,
         service_id=service_id,
         version=version,
@@ -177,7 +208,7 @@ def replace_draft(
         if_match=if_match,
         principal=who,
     )
-    return _document_response(document, etag)
+    return _edited_response(edited)
 
 
 @router.patch(
@@ -185,10 +216,11 @@ def replace_draft(
     tags=["drafts"],
     response_model=NoticeDocument,
     response_model_exclude_none=True,
-    responses=DRAFT_WRITE,
+    responses={**DRAFT_WRITE, **EDIT_RESPONSES},
     openapi_extra=PATCH_BODY,
     description="`application/merge-patch+json` (RFC 7386) or `application/json-patch+json` "
-    "(RFC 6902), with `If-Match`.",
+    "(RFC 6902), with `If-Match`. A merge patch replaces any array it carries: the items it "
+    "leaves out are removed, and the `ROPA-Removed` header lists everything the change removed.",
 )
 def patch_draft(
     request: Request,
@@ -205,7 +237,7 @@ def patch_draft(
         raise InvalidQuery(
             "A JSON Patch is an array of operations; a merge patch is an object: check Content-Type"
         )
-    document, etag = editing.patch_draft(
+    edited = editing.patch_draft(
         session=session,
         service_id=service_id,
         version=version,
@@ -214,7 +246,7 @@ def patch_draft(
         if_match=if_match,
         principal=who,
     )
-    return _document_response(document, etag)
+    return _edited_response(edited)
 
 
 @router.post(
@@ -222,7 +254,7 @@ def patch_draft(
     tags=["drafts"],
     response_model=NoticeDocument,
     response_model_exclude_none=True,
-    responses=DRAFT_WRITE,
+    responses={**DRAFT_WRITE, **EDIT_RESPONSES},
     summary="Apply the mechanical fixes of chosen check findings (needs If-Match)",
     description="Each finding of `GET …/notice/checks?version=N` that has a `fix` (an RFC 6902 "
     "JSON Patch: a misnamed Act, a renamed body, a link with no address…) can be applied by "
@@ -237,7 +269,7 @@ def fix_draft(
     who: Editor,
     if_match: IfMatch = None,
 ) -> Response:
-    document, etag = editing.fix_draft(
+    edited = editing.fix_draft(
         session=session,
         service_id=service_id,
         version=version,
@@ -246,7 +278,7 @@ def fix_draft(
         principal=who,
         today=date.today(),
     )
-    return _document_response(document, etag)
+    return _edited_response(edited)
 
 
 @router.delete(

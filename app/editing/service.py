@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 import json
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import jsonpatch
 from pydantic import BaseModel, Field, StringConstraints, ValidationError
@@ -45,6 +45,7 @@ from app.errors import (
 )
 from app.exports.service import store_row_sets
 from app.notices.checks import FixError, apply_fixes, check_notice
+from app.notices.diff import removals
 from app.register import service as register
 from app.register import store
 from app.register.current import read_vocabulary
@@ -117,6 +118,15 @@ class ServiceCreate(BaseModel):
     description: Text | None = None
     sub_services: list[ShortText] = Field(default_factory=list)
     controllers: list[str] = Field(min_length=1)
+
+
+class Edited(NamedTuple):
+    """A draft after a change: its document, its new ETag, and what the change removed (each
+    removed item or field, in words)."""
+
+    document: NoticeDocument
+    etag: str
+    removed: list[str]
 
 
 def document_etag(document: NoticeDocument) -> str:
@@ -331,7 +341,8 @@ def replace_draft(
     principal: Principal,
     action: str = "draft.replace",
     detail: dict[str, Any] | None = None,
-) -> tuple[NoticeDocument, str]:
+) -> Edited:
+    """Replace a draft's document; the answer says what the change removed."""
     row = get_draft(session=session, service_id=service_id, version=version)
     before, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
@@ -342,6 +353,7 @@ def replace_draft(
     _claim(session=session, row=row)
     store.replace_document(session=session, version=row, document=document)
     after, new_etag = document_of(session=session, row=row)
+    removed = [c.text for c in removals(before, after)]
     record(
         session=session,
         actor=principal.name,
@@ -349,10 +361,10 @@ def replace_draft(
         target=_target(service_id, version),
         before=before.model_dump(mode="json"),
         after=after.model_dump(mode="json"),
-        detail=detail,
+        detail={**(detail or {}), "removed": removed} if removed else detail,
     )
     session.commit()
-    return after, new_etag
+    return Edited(document=after, etag=new_etag, removed=removed)
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -377,7 +389,7 @@ def patch_draft(
     kind: str,
     if_match: str | None,
     principal: Principal,
-) -> tuple[NoticeDocument, str]:
+) -> Edited:
     row = get_draft(session=session, service_id=service_id, version=version)
     current, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
@@ -426,7 +438,7 @@ def fix_draft(
     if_match: str | None,
     principal: Principal,
     today: date,
-) -> tuple[NoticeDocument, str]:
+) -> Edited:
     """Apply the chosen findings' fixes (RFC 6902 patches) to a draft, in one step."""
     row = get_draft(session=session, service_id=service_id, version=version)
     current, etag = document_of(session=session, row=row)

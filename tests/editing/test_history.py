@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi.testclient import TestClient
 from helpers import changed_draft
 
@@ -59,3 +61,44 @@ def test_a_publication_before_the_latest_version_is_refused(
     )
     assert published.status_code == 200, published.text
     assert published.json()["unchanged"] is False and published.json()["version"] == 2
+
+
+def test_an_edit_says_what_it_removed(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    created = fresh_client.post(DRAFTS, headers=keys["editor"])
+    document = created.json()
+    activity = document["activities"][0]
+    recipients = activity["recipients"]
+    assert len(recipients) > 2
+    patched = fresh_client.patch(
+        f"{DRAFTS}/2",
+        json={"activities": [{**activity, "recipients": recipients[:1]}]},
+        headers={
+            **keys["editor"],
+            "If-Match": created.headers["etag"],
+            "Content-Type": "application/merge-patch+json",
+        },
+    )
+    assert patched.status_code == 200, patched.text
+    removed = json.loads(patched.headers["ropa-removed"])
+    assert len(removed) == len(recipients) - 1, "a merge patch replacing an array says so"
+    for line, recipient in zip(removed, recipients[1:], strict=True):
+        assert line.startswith(
+            f"removed recipient '{recipient['party']}' from activity '{activity['id']}'"
+        )
+    events = fresh_client.get(
+        "/v1/audit-events", params={"action": "draft.patch"}, headers=keys["auditor"]
+    ).json()["items"]
+    assert events[0]["detail"]["removed"] == removed
+
+    nothing = fresh_client.patch(
+        f"{DRAFTS}/2",
+        json={"notice": {"cookies": "None."}},
+        headers={
+            **keys["editor"],
+            "If-Match": patched.headers["etag"],
+            "Content-Type": "application/merge-patch+json",
+        },
+    )
+    assert nothing.status_code == 200 and json.loads(nothing.headers["ropa-removed"]) == []
