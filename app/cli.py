@@ -508,6 +508,13 @@ def export_ropa(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")
     ] = None,
+    recorded_at: Annotated[
+        str | None,
+        typer.Option(
+            help="What the register said on YYYY-MM-DD (about --at): versions published later "
+            "are left out"
+        ),
+    ] = None,
     bom: Annotated[bool, typer.Option(help="CSV: start with a UTF-8 byte-order mark")] = False,
     base_url: Annotated[
         str, typer.Option(help="The service's public address, for JSON-LD identifiers")
@@ -522,13 +529,20 @@ def export_ropa(
     if fmt not in ("json", "csv", "jsonld"):
         raise _fail("--format must be json, csv or jsonld", 2)
     try:
-        when = date.fromisoformat(at) if at else date.today()
+        recorded = date.fromisoformat(recorded_at) if recorded_at else None
+        when = date.fromisoformat(at) if at else (recorded or date.today())
     except ValueError as exc:
-        raise _fail("--at must be a date, YYYY-MM-DD", 2) from exc
+        raise _fail("--at and --recorded-at must be dates, YYYY-MM-DD", 2) from exc
     documents = _documents()
     with Session(_engine()) as session:
         try:
-            export = Export(session=session, at=when, controller=controller, service=service)
+            export = Export(
+                session=session,
+                at=when,
+                controller=controller,
+                service=service,
+                recorded_at=recorded,
+            )
         except AppError as exc:
             hint = f" (did you mean: {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
             raise _fail(f"{exc.detail}{hint}") from exc

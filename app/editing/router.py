@@ -12,7 +12,14 @@ from sqlmodel import Session
 
 from app.auth.deps import optional_principal, require
 from app.auth.service import Principal
-from app.deps import SessionDep, SlugPath, VersionPath, WriteSessionDep
+from app.deps import (
+    AtQuery,
+    RecordedAtQuery,
+    SessionDep,
+    SlugPath,
+    VersionPath,
+    WriteSessionDep,
+)
 from app.editing import service as editing
 from app.errors import InvalidQuery, problem_responses
 from app.notices.diff import DiffResult, diff_documents
@@ -364,7 +371,12 @@ def summaries(
     response_model=Page[VersionSummary],
     responses=problem_responses(401, 404, 422, 503),
     description="Every published version with what happened to it (scheduled, in effect, "
-    "superseded, never in effect); drafts too for editor, auditor and publisher keys.",
+    "superseded, never in effect) and when it was published (`published_at`); drafts too for "
+    "editor, auditor and publisher keys. Statuses are as of today, or as of `at`: the version "
+    "`in_effect` is the one `GET …/notice?at=` and the export at that date give. "
+    "`recorded_at`: the list as the register held it at the end of that day (versions "
+    "published later left out, dates in effect as they were then; no drafts), statuses as of "
+    "`at` or else that day.",
 )
 def list_versions(
     request: Request,
@@ -372,13 +384,25 @@ def list_versions(
     session: SessionDep,
     page: PageDep,
     who: MaybePrincipal,
+    at: Annotated[
+        AtQuery, Query(description="Statuses as of this date (YYYY-MM-DD); default today")
+    ] = None,
+    recorded_at: RecordedAtQuery = None,
 ) -> Page[VersionSummary]:
-    rows = editing.list_versions(
-        session=session, service_id=service_id, include_drafts=who is not None
-    )
-    state: State = request.app.state.register.state()
+    if recorded_at is not None:
+        register.get_service(session=session, service_id=service_id)
+        rows = store.recorded_versions(
+            session=session, recorded_on=recorded_at, service_ids=[service_id]
+        )
+        day = at or recorded_at
+    else:
+        rows = editing.list_versions(
+            session=session, service_id=service_id, include_drafts=who is not None
+        )
+        state: State = request.app.state.register.state()
+        day = at or state.day
     chosen = rows[page.offset : page.offset + page.limit]
-    return page.of(summaries(session, request.app.state.documents, chosen, state.day), len(rows))
+    return page.of(summaries(session, request.app.state.documents, chosen, day), len(rows))
 
 
 @router.get(
