@@ -102,3 +102,22 @@ def test_an_edit_says_what_it_removed(
         },
     )
     assert nothing.status_code == 200 and json.loads(nothing.headers["ropa-removed"]) == []
+
+
+def test_recorded_at_goes_with_a_date_not_a_version(fresh_client: TestClient) -> None:
+    refused = fresh_client.get(NOTICE, params={"version": 1, "recorded_at": "2026-01-01"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["pointer"] == "version"
+    nothing_yet = fresh_client.get(NOTICE, params={"recorded_at": "2001-01-01"})
+    assert nothing_yet.status_code == 404
+    assert "On 2001-01-01 the register held no notice" in nothing_yet.json()["detail"]
+    listed = fresh_client.get(f"{NOTICE}/versions", params={"recorded_at": "2001-01-01"})
+    assert listed.status_code == 200 and listed.json()["items"] == []
+    export = fresh_client.get(
+        "/v1/ropa", params={"service": SERVICE, "recorded_at": "2001-01-01", "format": "json"}
+    )
+    assert export.json()["recorded_at"] == "2001-01-01" and export.json()["rows"] == []
+    today = fresh_client.get("/v1/ropa", params={"service": SERVICE, "format": "json"}).json()
+    assert today["rows"] and all(r["published_at"].endswith("Z") for r in today["rows"])
+    versions = fresh_client.get(f"{NOTICE}/versions").json()["items"]
+    assert today["rows"][0]["published_at"][:19] == versions[0]["published_at"][:19]
