@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
-from helpers import changed_draft
+from helpers import changed_draft, import_doc, revised, session_for
+
+from app.register.seeds import SeedSet
 
 SERVICE = "camden-family-support"
 NOTICE = f"/v1/services/{SERVICE}/notice"
@@ -121,3 +124,32 @@ def test_recorded_at_goes_with_a_date_not_a_version(fresh_client: TestClient) ->
     assert today["rows"] and all(r["published_at"].endswith("Z") for r in today["rows"])
     versions = fresh_client.get(f"{NOTICE}/versions").json()["items"]
     assert today["rows"][0]["published_at"][:19] == versions[0]["published_at"][:19]
+
+
+def test_version_statuses_say_what_happened(
+    fresh_client: TestClient, fresh_db: str, seed: SeedSet
+) -> None:
+    original = next(d for d in seed.documents if d.service.id == "camden-early-help")
+    soon = date.today() + timedelta(days=10)
+    with session_for(fresh_db) as session:
+        for n, when in enumerate((date(2025, 1, 1), soon, soon), start=1):
+            document = revised(original, f"Revision {n}")
+            notice = document.notice.model_copy(update={"effective_from": when})
+            import_doc(session, document.model_copy(update={"notice": notice}))
+    versions = fresh_client.get("/v1/services/camden-early-help/notice/versions").json()["items"]
+    assert [(v["version"], v["status"]) for v in versions] == [
+        (1, "superseded"),
+        (2, "in_effect"),
+        (3, "never_in_effect"),
+        (4, "scheduled"),
+    ]
+    assert all(v["published_at"] for v in versions)
+    then = fresh_client.get(
+        "/v1/services/camden-early-help/notice/versions", params={"at": "2024-06-01"}
+    ).json()["items"]
+    assert [v["status"] for v in then] == [
+        "in_effect",
+        "scheduled",
+        "never_in_effect",
+        "scheduled",
+    ]
