@@ -409,8 +409,10 @@ def list_versions(
     "/services/{service_id}/notice/versions/{version}/diff",
     tags=["notices"],
     responses=problem_responses(401, 404, 422, 503),
-    description="What changed from version `from` to this one: RFC 6902 JSON Patch and a "
-    "summary in words. Drafts can be compared with a key.",
+    description="What changed from version `from` to this one: RFC 6902 JSON Patch, and every "
+    "change in words with what it was and what it is (`summary`, one line per entry of "
+    "`changes`, which gives each change's JSON pointer, `before` and `after`). Drafts can be "
+    "compared with a key.",
 )
 def diff_versions(
     request: Request,
