@@ -61,8 +61,9 @@ PATCH_BODY = {
 }
 
 
-#: At most this many removals are listed in the header (the audit event keeps them all).
-MAX_REMOVED_LISTED = 50
+#: The header lists removals up to this many bytes (proxies refuse larger headers); the audit
+#: event keeps them all.
+MAX_REMOVED_BYTES = 4000
 REMOVED_HEADER = "ROPA-Removed"
 EDIT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
@@ -73,7 +74,8 @@ EDIT_RESPONSES: dict[int | str, dict[str, Any]] = {
                 "description": "What the change removed from the draft, in words: a JSON array "
                 "of strings (ASCII, non-ASCII characters escaped), `[]` when nothing was "
                 "removed. A merge patch that replaces an array removes the items it leaves "
-                f"out. At most {MAX_REMOVED_LISTED} are listed; the audit event keeps them all.",
+                f"out. At most {MAX_REMOVED_BYTES} bytes: the last entry then says how many "
+                "more there are; the audit event keeps them all.",
                 "schema": {"type": "string"},
             },
         },
@@ -81,13 +83,24 @@ EDIT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def removed_header(removed: list[str]) -> str:
+    """What an edit removed, as a JSON array (ASCII) of at most :data:`MAX_REMOVED_BYTES`: when
+    it is longer, the last entry says how many more the audit event lists."""
+    listed: list[str] = []
+    for i, line in enumerate(removed):
+        more = len(removed) - i
+        if len(json.dumps([*listed, line, f"and {more} more"], ensure_ascii=True)) > (
+            MAX_REMOVED_BYTES
+        ):
+            listed.append(f"and {more} more (the audit event lists them all)")
+            break
+        listed.append(line)
+    return json.dumps(listed, ensure_ascii=True)
+
+
 def _edited_response(edited: editing.Edited) -> Response:
-    removed = edited.removed
-    if len(removed) > MAX_REMOVED_LISTED:
-        more = len(removed) - MAX_REMOVED_LISTED + 1
-        removed = [*removed[: MAX_REMOVED_LISTED - 1], f"and {more} more (see the audit event)"]
     response = _document_response(edited.document, edited.etag)
-    response.headers[REMOVED_HEADER] = json.dumps(removed, ensure_ascii=True)
+    response.headers[REMOVED_HEADER] = removed_header(edited.removed)
     return response
 
 

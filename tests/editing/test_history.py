@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from fastapi.testclient import TestClient
 from helpers import changed_draft, import_doc, revised, session_for
 
+from app.editing.router import MAX_REMOVED_BYTES, removed_header
 from app.register.seeds import SeedSet
 
 SERVICE = "camden-family-support"
@@ -84,16 +85,19 @@ def test_an_edit_says_what_it_removed(
         },
     )
     assert patched.status_code == 200, patched.text
-    removed = json.loads(patched.headers["ropa-removed"])
+    events = fresh_client.get(
+        "/v1/audit-events", params={"action": "draft.patch"}, headers=keys["auditor"]
+    ).json()["items"]
+    removed = events[0]["detail"]["removed"]
     assert len(removed) == len(recipients) - 1, "a merge patch replacing an array says so"
     for line, recipient in zip(removed, recipients[1:], strict=True):
         assert line.startswith(
             f"removed recipient '{recipient['party']}' from activity '{activity['id']}'"
         )
-    events = fresh_client.get(
-        "/v1/audit-events", params={"action": "draft.patch"}, headers=keys["auditor"]
-    ).json()["items"]
-    assert events[0]["detail"]["removed"] == removed
+    assert patched.headers["ropa-removed"] == removed_header(removed)
+    listed = json.loads(patched.headers["ropa-removed"])
+    assert listed[:-1] == removed[: len(listed) - 1]
+    assert listed[-1] == removed[-1] or listed[-1].startswith("and ")
 
     nothing = fresh_client.patch(
         f"{DRAFTS}/2",
@@ -153,3 +157,17 @@ def test_version_statuses_say_what_happened(
         "never_in_effect",
         "scheduled",
     ]
+
+
+def test_the_removed_header_stays_small_and_counts_the_rest() -> None:
+    lines = [
+        f"removed purpose 'purpose number {i} of many' from activity 'casework'" for i in range(200)
+    ]
+    header = removed_header(lines)
+    listed = json.loads(header)
+    assert len(header) <= MAX_REMOVED_BYTES
+    shown = len(listed) - 1
+    assert listed[:shown] == lines[:shown]
+    assert listed[-1] == f"and {200 - shown} more (the audit event lists them all)"
+    assert json.loads(removed_header(lines[:3])) == lines[:3]
+    assert removed_header(["removed section 'Café'"]) == "[\"removed section 'Caf\\u00e9'\"]"
