@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.audit.service import record, record_now
-from app.auth.service import Principal
+from app.auth.service import Principal, require_controllers
 from app.cache import strong_etag
 from app.errors import (
     Conflict,
@@ -44,6 +44,7 @@ from app.errors import (
     PreconditionRequired,
 )
 from app.exports.service import store_row_sets
+from app.http import if_match_matches
 from app.notices.checks import FixError, apply_fixes, check_notice
 from app.notices.diff import removals
 from app.register import service as register
@@ -148,6 +149,18 @@ def _errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
     ]
 
 
+def authorise_service(
+    *, session: Session, principal: Principal, service_id: str, action: str, target: str
+) -> list[str]:
+    """The service's controllers, once the key is known to be bound to one of them (403,
+    audited, otherwise). A joint notice may be changed by a key of any of its councils."""
+    controllers = register.service_controllers(session=session, service_id=service_id)
+    require_controllers(
+        session=session, principal=principal, controllers=controllers, action=action, target=target
+    )
+    return controllers
+
+
 # --- controllers and services ----------------------------------------------------------------
 
 
@@ -159,6 +172,15 @@ def save_controller(
         raise Conflict(f"Controller '{controller.id}' already exists")
     if not create and existing is None:
         raise NotFound(f"No controller '{controller.id}'")
+    # a new council has no keys bound to it yet: only a global key creates one
+    require_controllers(
+        session=session,
+        principal=principal,
+        controllers=[controller.id],
+        action="controller.create" if create else "controller.update",
+        target=f"controllers/{controller.id}",
+        every=True,
+    )
     before = register.controller_doc(existing).model_dump(mode="json") if existing else None
     register.require_gss_code_free(session=session, controller=controller)
     row = session.merge(register.controller_row(controller))
@@ -189,10 +211,25 @@ def save_service(
     if not create and existing is None:
         raise NotFound(f"No service '{doc.id}'")
     before = None
+    old_controllers: list[str] = []
     if existing is not None:
-        before = existing.model_dump(mode="json") | {
-            "controllers": register.service_controllers(session=session, service_id=doc.id)
-        }
+        old_controllers = register.service_controllers(session=session, service_id=doc.id)
+        before = existing.model_dump(mode="json") | {"controllers": old_controllers}
+    # who owns a service: the key must act for every council it had and every one it will
+    # have (unknown ones are the 422 of register.save_service)
+    touched = [
+        c
+        for c in dict.fromkeys([*old_controllers, *doc.controllers])
+        if session.get(Controller, c) is not None
+    ]
+    require_controllers(
+        session=session,
+        principal=principal,
+        controllers=touched,
+        action="service.create" if create else "service.update",
+        target=f"services/{doc.id}",
+        every=True,
+    )
     row = register.save_service(session=session, service=doc)
     record(
         session=session,
@@ -260,6 +297,13 @@ def create_draft(
     *, session: Session, service_id: str, document: NoticeDocument | None, principal: Principal
 ) -> tuple[NoticeVersion, NoticeDocument, str]:
     register.get_service(session=session, service_id=service_id)
+    controllers = authorise_service(
+        session=session,
+        principal=principal,
+        service_id=service_id,
+        action="draft.create",
+        target=f"services/{service_id}/notice/drafts",
+    )
     existing = open_draft(session=session, service_id=service_id)
     if existing is not None:
         raise Conflict(
@@ -283,7 +327,7 @@ def create_draft(
             session=session,
             service_id=service_id,
             document=document,
-            author=principal.name,
+            author=principal.author(controllers),
             now=_now(),
         )
     except IntegrityError as exc:  # another draft was created at the same moment
@@ -299,6 +343,21 @@ def create_draft(
     )
     session.commit()
     return row, saved, etag
+
+
+def _writable_draft(
+    *, session: Session, service_id: str, version: int, principal: Principal, action: str
+) -> NoticeVersion:
+    """The draft, once the key is known to be bound to one of its service's controllers."""
+    row = get_draft(session=session, service_id=service_id, version=version)
+    authorise_service(
+        session=session,
+        principal=principal,
+        service_id=service_id,
+        action=action,
+        target=_target(service_id, version),
+    )
+    return row
 
 
 def _claim(*, session: Session, row: NoticeVersion) -> None:
@@ -324,8 +383,7 @@ def _claim(*, session: Session, row: NoticeVersion) -> None:
 def _require_match(if_match: str | None, etag: str) -> None:
     if if_match is None:
         raise PreconditionRequired("Send If-Match with the draft's current ETag")
-    candidates = {c.strip() for c in if_match.split(",")}
-    if etag not in candidates and "*" not in candidates:
+    if not if_match_matches(if_match, etag):
         raise PreconditionFailed(
             "The draft changed since you read it; fetch it again and reapply your change"
         )
@@ -343,7 +401,13 @@ def replace_draft(
     detail: dict[str, Any] | None = None,
 ) -> Edited:
     """Replace a draft's document; the answer says what the change removed."""
-    row = get_draft(session=session, service_id=service_id, version=version)
+    row = _writable_draft(
+        session=session,
+        service_id=service_id,
+        version=version,
+        principal=principal,
+        action=action,
+    )
     before, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
     vocabulary = read_vocabulary(session=session)
@@ -390,7 +454,13 @@ def patch_draft(
     if_match: str | None,
     principal: Principal,
 ) -> Edited:
-    row = get_draft(session=session, service_id=service_id, version=version)
+    row = _writable_draft(
+        session=session,
+        service_id=service_id,
+        version=version,
+        principal=principal,
+        action="draft.patch",
+    )
     current, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
     data = current.model_dump(mode="json", exclude_none=True)
@@ -440,7 +510,13 @@ def fix_draft(
     today: date,
 ) -> Edited:
     """Apply the chosen findings' fixes (RFC 6902 patches) to a draft, in one step."""
-    row = get_draft(session=session, service_id=service_id, version=version)
+    row = _writable_draft(
+        session=session,
+        service_id=service_id,
+        version=version,
+        principal=principal,
+        action="draft.fix",
+    )
     current, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
     try:
@@ -464,7 +540,13 @@ def fix_draft(
 def discard_draft(
     *, session: Session, service_id: str, version: int, if_match: str | None, principal: Principal
 ) -> None:
-    row = get_draft(session=session, service_id=service_id, version=version)
+    row = _writable_draft(
+        session=session,
+        service_id=service_id,
+        version=version,
+        principal=principal,
+        action="draft.discard",
+    )
     before, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
     _claim(session=session, row=row)
@@ -653,7 +735,13 @@ def publish_draft(
 ) -> Outcome:
     """Publish a draft; a draft identical to the version it would follow is left as it is and
     nothing is published (``unchanged``)."""
-    row = get_draft(session=session, service_id=service_id, version=version)
+    row = _writable_draft(
+        session=session,
+        service_id=service_id,
+        version=version,
+        principal=principal,
+        action="notice.publish",
+    )
     document, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
     same = _preflight(
@@ -704,6 +792,14 @@ def import_document(
     ``historical``: a document that took effect before the latest published version, slotted
     in date order (see :func:`_require_in_order`)."""
     today = today or date.today()
+    require_controllers(
+        session=session,
+        principal=principal,
+        controllers=document.service.controllers,
+        action="notice.import",
+        target=f"services/{document.service.id}/notice",
+        every=True,
+    )
     try:
         register.ensure_controllers(session=session, controllers=document.controllers)
         if session.get(Service, document.service.id) is None:
@@ -744,7 +840,7 @@ def import_document(
             session=session,
             service_id=document.service.id,
             document=document,
-            author=principal.name,
+            author=principal.author(document.service.controllers),
             now=_now(),
         )
         _publish(
