@@ -101,8 +101,10 @@ def _keep_rows(engine: Engine) -> None:
         typer.echo(f"made the ROPA rows of {done} published versions", err=True)
 
 
-def load_seed(engine: Engine, seed_dir: Path) -> int:
-    """The seed's vocabularies, then each notice as its service's published version."""
+def load_seed(engine: Engine, seed_dir: Path) -> tuple[int, int]:
+    """The seed's vocabularies, then each notice as its service's published version: a notice
+    identical to the version in effect is not published again. Returns how many notices were
+    published and how many were unchanged."""
     from app.editing.service import PublishRequest, import_document
 
     seed = read_seed_dir(seed_dir)
@@ -110,6 +112,7 @@ def load_seed(engine: Engine, seed_dir: Path) -> int:
     with Session(writer(engine)) as session:
         svc.save_terms(session=session, vocabulary=seed.vocabulary)
         session.commit()
+    published = unchanged = 0
     for document in seed.documents:
         request = PublishRequest(
             effective_from=document.notice.effective_from,
@@ -117,14 +120,18 @@ def load_seed(engine: Engine, seed_dir: Path) -> int:
             override_reason=SEED_OVERRIDE,
         )
         with Session(writer(engine)) as session:
-            import_document(
+            outcome = import_document(
                 session=session,
                 document=document,
                 request=request,
                 principal=SEED,
                 documents=documents,
             )
-    return len(seed.documents)
+        if outcome.unchanged:
+            unchanged += 1
+        else:
+            published += 1
+    return published, unchanged
 
 
 @seed_cli.command("load")
@@ -133,7 +140,11 @@ def seed_load(
         Path | None, typer.Option(help="Seed directory (default ROPA_SEED_DIR)")
     ] = None,
     force: Annotated[
-        bool, typer.Option(help="Load even if the register already has services")
+        bool,
+        typer.Option(
+            help="Load even if the register already has services (a notice identical to the "
+            "version in effect is not published again)"
+        ),
     ] = False,
 ) -> None:
     """Load the vocabularies and the notice documents of the seed directory."""
@@ -143,12 +154,15 @@ def seed_load(
         if not force and not svc.is_empty(session=session):
             raise _fail("The register already has services; use --force to load the seed again.")
     try:
-        count = load_seed(engine, seed_dir or get_settings().seed_dir)
+        published, unchanged = load_seed(engine, seed_dir or get_settings().seed_dir)
     except DocumentFileError as exc:
         raise _fail(str(exc)) from exc
     except AppError as exc:
         raise _app_error(exc, "seed") from exc
-    typer.echo(f"loaded {count} notices")
+    typer.echo(
+        f"loaded {published + unchanged} notices: {published} published, {unchanged} unchanged "
+        "(identical to the version in effect)"
+    )
 
 
 ControllerOption = Annotated[
@@ -285,26 +299,42 @@ def keys_revoke(name: str) -> None:
 @cli.command("import")
 def import_file(
     file: Annotated[Path, typer.Argument(help="A notice document, YAML or JSON")],
-    change_summary: Annotated[
-        str | None, typer.Option(help="What changed (default: the document's)")
+    summary: Annotated[
+        str | None,
+        typer.Option(
+            "--summary",
+            "--change-summary",
+            help="What changed (required, as publishing requires it)",
+        ),
     ] = None,
     override_reason: Annotated[
-        str | None, typer.Option(help="Publish despite error findings, for this reason")
+        str | None,
+        typer.Option(help="Required to publish despite error-severity check findings"),
     ] = None,
+    historical: Annotated[
+        bool,
+        typer.Option(
+            "--historical",
+            help="A document that took effect before the latest published version: slot it in "
+            "date order (it changes nothing on or after the next version's effective_from)",
+        ),
+    ] = False,
 ) -> None:
     """Import a notice document as its service's new published version (one transaction),
-    checked as publishing checks it."""
-    from app.editing.service import PublishRequest, import_document
+    under the controls of publishing: the same checks, a change summary, and an override
+    reason when there are error findings. A document whose effective_from is before the latest
+    published version's is refused unless --historical; a document identical to the version
+    it would follow changes nothing and says so."""
+    from app.editing.service import PublishRefused, PublishRequest, import_document
 
     engine = _engine()
     migrate.upgrade(engine)
     try:
         with Session(writer(engine)) as session:
             document = read_document(file, read_vocabulary(session=session))
-            summary = change_summary or document.notice.change_summary
-            if not summary:
-                raise _fail(f"{file}: give --change-summary (the document has none)", 2)
-            version = import_document(
+            if not summary or not summary.strip():
+                raise _fail(f"{file}: give --summary (what changed), as publishing requires", 2)
+            outcome = import_document(
                 session=session,
                 document=document,
                 request=PublishRequest(
@@ -314,12 +344,17 @@ def import_file(
                 ),
                 principal=CLI,
                 documents=_documents(),
+                historical=historical,
             )
     except DocumentFileError as exc:
         raise _fail(str(exc)) from exc
+    except PublishRefused as exc:
+        error = _app_error(exc, str(file))
+        typer.echo("give --override-reason to import it despite the error findings", err=True)
+        raise error from exc
     except AppError as exc:
         raise _app_error(exc, str(file)) from exc
-    typer.echo(f"imported {version.service_id} version {version.version}")
+    typer.echo(f"{file}: {outcome.describe()}")
 
 
 @cli.command("export")
@@ -547,7 +582,8 @@ def serve(
         empty = svc.is_empty(session=session)
     if seed and empty:
         try:
-            typer.echo(f"loaded {load_seed(engine, settings.seed_dir)} seed notices", err=True)
+            published, _ = load_seed(engine, settings.seed_dir)
+            typer.echo(f"loaded {published} seed notices", err=True)
         except DocumentFileError as exc:
             raise _fail(str(exc)) from exc
     else:
@@ -574,6 +610,13 @@ def export_ropa(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")
     ] = None,
+    recorded_at: Annotated[
+        str | None,
+        typer.Option(
+            help="What the register said on YYYY-MM-DD (about --at): versions published later "
+            "are left out"
+        ),
+    ] = None,
     bom: Annotated[bool, typer.Option(help="CSV: start with a UTF-8 byte-order mark")] = False,
     contacts: Annotated[
         bool, typer.Option(help="CSV: start with the controller and DPO contact block")
@@ -595,14 +638,21 @@ def export_ropa(
     if fmt not in ("json", "csv", "jsonld"):
         raise _fail("--format must be json, csv or jsonld", 2)
     try:
-        when = date.fromisoformat(at) if at else date.today()
+        recorded = date.fromisoformat(recorded_at) if recorded_at else None
+        when = date.fromisoformat(at) if at else (recorded or date.today())
     except ValueError as exc:
-        raise _fail("--at must be a date, YYYY-MM-DD", 2) from exc
+        raise _fail("--at and --recorded-at must be dates, YYYY-MM-DD", 2) from exc
     base_url = (base_url or get_settings().public_base_url).rstrip("/")
     documents = _documents()
     with Session(_engine()) as session:
         try:
-            export = Export(session=session, at=when, controller=controller, service=service)
+            export = Export(
+                session=session,
+                at=when,
+                controller=controller,
+                service=service,
+                recorded_at=recorded,
+            )
         except AppError as exc:
             hint = f" (did you mean: {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
             raise _fail(f"{exc.detail}{hint}") from exc

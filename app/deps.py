@@ -35,16 +35,33 @@ AtQuery = Annotated[
         description="The date (YYYY-MM-DD) the answer is as of; default today. Not with `version`.",
     ),
 ]
+RecordedAtQuery = Annotated[
+    date | None,
+    Query(
+        ge=date(1990, 1, 1),
+        le=date(2199, 12, 31),
+        description="What the register said on this date (YYYY-MM-DD, UTC): only the versions "
+        "published by the end of that day count, with the dates in effect they had then. With "
+        "`at`: what the register said on this date about `at` (the auditor's question). Not "
+        "with `version`.",
+    ),
+]
 VersionQuery = Annotated[
     int | None, Query(ge=1, le=1_000_000, description="A version number. Not with `at`.")
 ]
 VersionPath = Annotated[int, Path(ge=1, le=1_000_000)]
 
 
-def one_selector(at: date | None, version: int | None) -> None:
-    """``at`` and ``version`` both select a version: give at most one."""
+def one_selector(at: date | None, version: int | None, recorded_at: date | None = None) -> None:
+    """``at`` and ``version`` both select a version: give at most one. ``recorded_at`` goes
+    with a date, not with a version number."""
     if at is not None and version is not None:
         raise InvalidQuery(
             "Give either 'at' or 'version', not both",
             errors=[FieldError(pointer="version", detail="cannot be combined with 'at'")],
+        )
+    if recorded_at is not None and version is not None:
+        raise InvalidQuery(
+            "Give either 'recorded_at' or 'version', not both",
+            errors=[FieldError(pointer="version", detail="cannot be combined with 'recorded_at'")],
         )

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
-from helpers import import_doc
+from helpers import changed_draft, import_doc, revised
 from sqlalchemy import event
 from sqlmodel import Session
 
@@ -82,7 +82,7 @@ def test_a_publish_in_this_process_is_served_at_once(
     answer = fresh_client.get(LOOKUP, params=QUESTION).json()
     assert answer["services"][0]["notice_version"] == 1
     drafts = f"{NOTICE}/drafts"
-    created = fresh_client.post(drafts, headers=keys["editor"])
+    created = changed_draft(fresh_client, NOTICE, keys["editor"])
     published = fresh_client.post(
         f"{drafts}/2/publish",
         json={"change_summary": "reviewed", "override_reason": "seed mistakes"},
@@ -109,7 +109,7 @@ def _changed_elsewhere(client: TestClient, url: str, seed: SeedSet) -> None:
     other = make_engine(Settings(database_url=url))
     document = next(d for d in seed.documents if d.service.id == SERVICE)
     with Session(writer(other)) as session:
-        import_doc(session, document.model_copy(deep=True))
+        import_doc(session, revised(document.model_copy(deep=True)))
     other.dispose()
     assert moved.wait(10), "the database's change notification never arrived"
     assert signal.token() != before

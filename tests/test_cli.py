@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -95,7 +97,7 @@ def test_keys_are_created_bound_expiring_listed_rotated_and_revoked(database: st
 def test_seed_load_then_export_round_trips(database: str, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["seed", "load"])
     assert result.exit_code == 0, result.output
-    assert "loaded 5 notices" in result.output
+    assert "loaded 5 notices: 5 published, 0 unchanged" in result.output
     again = runner.invoke(cli, ["seed", "load"])
     assert again.exit_code == 1
     assert "already has services" in again.output
@@ -120,17 +122,87 @@ def test_seed_load_then_export_round_trips(database: str, tmp_path: Path) -> Non
     assert NoticeDocument.model_validate_json(as_json.stdout) == exported
 
 
-def test_import_creates_a_new_version(database: str, tmp_path: Path) -> None:
+def _variant(tmp_path: Path, name: str, effective_from: str, cookies: str) -> str:
+    data = yaml.safe_load((PROJECT_ROOT / "seed" / "camden-family-support.yaml").read_text())
+    data["notice"]["effective_from"] = effective_from
+    data["notice"]["cookies"] = cookies
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return str(path)
+
+
+def _json(args: list[str]) -> dict[str, Any]:
+    result = runner.invoke(cli, ["export", "camden-family-support", "--format", "json", *args])
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_import_runs_the_controls_of_publishing(database: str, tmp_path: Path) -> None:
     assert runner.invoke(cli, ["seed", "load"]).exit_code == 0
-    seed_file = str(PROJECT_ROOT / "seed" / "camden-family-support.yaml")
-    refused = runner.invoke(cli, ["import", seed_file])
+    changed = _variant(tmp_path, "changed.yaml", "2026-11-25", "We use no cookies.")
+    no_summary = runner.invoke(cli, ["import", changed])
+    assert no_summary.exit_code == 2
+    assert "give --summary" in no_summary.output
+    refused = runner.invoke(cli, ["import", changed, "--summary", "Cookies"])
     assert refused.exit_code == 1, "an import is checked as publishing is"
-    assert "citation.nonexistent" in refused.output and "override_reason" in refused.output
+    assert "citation.nonexistent" in refused.output and "--override-reason" in refused.output
     result = runner.invoke(
-        cli, ["import", seed_file, "--override-reason", "The council's notice, as published"]
+        cli,
+        ["import", changed, "--summary", "Cookies", "--override-reason", "As published"],
     )
     assert result.exit_code == 0, result.output
-    assert "camden-family-support version 2" in result.output
+    assert "published camden-family-support version 2 (in effect from 2026-11-25)" in (
+        result.output
+    )
+    assert _json([])["notice"]["change_summary"] == "Cookies"
+
+
+def test_importing_the_document_in_effect_again_changes_nothing(
+    database: str, tmp_path: Path
+) -> None:
+    assert runner.invoke(cli, ["seed", "load"]).exit_code == 0
+    seed_file = str(PROJECT_ROOT / "seed" / "camden-family-support.yaml")
+    same = runner.invoke(
+        cli, ["import", seed_file, "--summary", "again", "--override-reason", "as published"]
+    )
+    assert same.exit_code == 0, same.output
+    assert "unchanged: camden-family-support is identical to version 1" in same.output
+    assert _json([])["notice"]["version"] == 1
+    assert runner.invoke(cli, ["export", "camden-family-support", "--version", "2"]).exit_code == 1
+
+    again = runner.invoke(cli, ["seed", "load", "--force"])
+    assert again.exit_code == 0, again.output
+    assert "loaded 5 notices: 0 published, 5 unchanged" in again.output
+    assert _json([])["notice"]["version"] == 1
+
+
+def test_history_is_append_only_unless_an_import_is_historical(
+    database: str, tmp_path: Path
+) -> None:
+    assert runner.invoke(cli, ["seed", "load"]).exit_code == 0  # version 1 from 2026-11-21
+    controls = ["--summary", "test", "--override-reason", "as published"]
+    newer = _variant(tmp_path, "newer.yaml", "2026-11-28", "Version 2.")
+    assert runner.invoke(cli, ["import", newer, *controls]).exit_code == 0
+    older = _variant(tmp_path, "older.yaml", "2026-11-01", "An older notice.")
+    refused = runner.invoke(cli, ["import", older, *controls])
+    assert refused.exit_code == 1
+    assert "before 2026-11-28" in refused.output and "--historical" in refused.output
+    assert _json([])["notice"]["version"] == 2
+
+    between = _variant(tmp_path, "between.yaml", "2026-11-24", "Between.")
+    result = runner.invoke(cli, ["import", between, "--historical", *controls])
+    assert result.exit_code == 0, result.output
+    assert "version 3 (in effect from 2026-11-24)" in result.output
+    # slotted in date order; nothing changes on or after the next version's effective_from
+    assert _json([])["notice"]["version"] == 2
+    assert _json(["--version", "3"])["notice"]["cookies"] == "Between."
+    taken = _variant(tmp_path, "taken.yaml", "2026-11-21", "Same day as version 1.")
+    clash = runner.invoke(cli, ["import", taken, "--historical", *controls])
+    assert clash.exit_code == 1 and "already takes effect on 2026-11-21" in clash.output
+    not_older = _variant(tmp_path, "late.yaml", "2026-11-29", "Late.")
+    wrong = runner.invoke(cli, ["import", not_older, "--historical", *controls])
+    assert wrong.exit_code == 1 and "without --historical" in wrong.output
 
 
 def test_bad_files_name_the_file_the_place_and_the_expectation(

@@ -3,6 +3,7 @@ version history with drafts (editor/auditor) and diffs."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any
 
@@ -11,7 +12,14 @@ from sqlmodel import Session
 
 from app.auth.deps import optional_principal, require
 from app.auth.service import Principal, sees_drafts
-from app.deps import SessionDep, SlugPath, VersionPath, WriteSessionDep
+from app.deps import (
+    AtQuery,
+    RecordedAtQuery,
+    SessionDep,
+    SlugPath,
+    VersionPath,
+    WriteSessionDep,
+)
 from app.editing import service as editing
 from app.errors import Forbidden, InvalidQuery, problem_responses
 from app.notices.diff import DiffResult, diff_documents
@@ -22,7 +30,12 @@ from app.register.current import State
 from app.register.document import ControllerDoc, NoticeDocument
 from app.register.models import NoticeVersion
 from app.register.router import controllers_public, services_public
-from app.register.schemas import ControllerPublic, ServicePublic, VersionSummary
+from app.register.schemas import (
+    ControllerPublic,
+    PublishOutcome,
+    ServicePublic,
+    VersionSummary,
+)
 
 router = APIRouter(prefix="/v1")
 
@@ -46,6 +59,49 @@ PATCH_BODY = {
         },
     }
 }
+
+
+#: The header lists removals up to this many bytes (proxies refuse larger headers); the audit
+#: event keeps them all.
+MAX_REMOVED_BYTES = 4000
+REMOVED_HEADER = "ROPA-Removed"
+EDIT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The draft as changed, with its new ETag",
+        "headers": {
+            "ETag": {"description": "The draft's new ETag", "schema": {"type": "string"}},
+            REMOVED_HEADER: {
+                "description": "What the change removed from the draft, in words: a JSON array "
+                "of strings (ASCII, non-ASCII characters escaped), `[]` when nothing was "
+                "removed. A merge patch that replaces an array removes the items it leaves "
+                f"out. At most {MAX_REMOVED_BYTES} bytes: the last entry then says how many "
+                "more there are; the audit event keeps them all.",
+                "schema": {"type": "string"},
+            },
+        },
+    }
+}
+
+
+def removed_header(removed: list[str]) -> str:
+    """What an edit removed, as a JSON array (ASCII) of at most :data:`MAX_REMOVED_BYTES`: when
+    it is longer, the last entry says how many more the audit event lists."""
+    listed: list[str] = []
+    for i, line in enumerate(removed):
+        more = len(removed) - i
+        if len(json.dumps([*listed, line, f"and {more} more"], ensure_ascii=True)) > (
+            MAX_REMOVED_BYTES
+        ):
+            listed.append(f"and {more} more (the audit event lists them all)")
+            break
+        listed.append(line)
+    return json.dumps(listed, ensure_ascii=True)
+
+
+def _edited_response(edited: editing.Edited) -> Response:
+    response = _document_response(edited.document, edited.etag)
+    response.headers[REMOVED_HEADER] = removed_header(edited.removed)
+    return response
 
 
 def _document_response(
@@ -156,7 +212,7 @@ def get_draft(
     tags=["drafts"],
     response_model=NoticeDocument,
     response_model_exclude_none=True,
-    responses=DRAFT_WRITE,
+    responses={**DRAFT_WRITE, **EDIT_RESPONSES},
 )
 def replace_draft(
     service_id: SlugPath,
@@ -166,7 +222,7 @@ def replace_draft(
     who: Editor,
     if_match: IfMatch = None,
 ) -> Response:
-    document, etag = editing.replace_draft(
+    edited = editing.replace_draft(
         session=session,
         service_id=service_id,
         version=version,
@@ -174,7 +230,7 @@ def replace_draft(
         if_match=if_match,
         principal=who,
     )
-    return _document_response(document, etag)
+    return _edited_response(edited)
 
 
 @router.patch(
@@ -182,10 +238,11 @@ def replace_draft(
     tags=["drafts"],
     response_model=NoticeDocument,
     response_model_exclude_none=True,
-    responses=DRAFT_WRITE,
+    responses={**DRAFT_WRITE, **EDIT_RESPONSES},
     openapi_extra=PATCH_BODY,
     description="`application/merge-patch+json` (RFC 7386) or `application/json-patch+json` "
-    "(RFC 6902), with `If-Match`.",
+    "(RFC 6902), with `If-Match`. A merge patch replaces any array it carries: the items it "
+    "leaves out are removed, and the `ROPA-Removed` header lists everything the change removed.",
 )
 def patch_draft(
     request: Request,
@@ -202,7 +259,7 @@ def patch_draft(
         raise InvalidQuery(
             "A JSON Patch is an array of operations; a merge patch is an object: check Content-Type"
         )
-    document, etag = editing.patch_draft(
+    edited = editing.patch_draft(
         session=session,
         service_id=service_id,
         version=version,
@@ -211,7 +268,7 @@ def patch_draft(
         if_match=if_match,
         principal=who,
     )
-    return _document_response(document, etag)
+    return _edited_response(edited)
 
 
 @router.post(
@@ -219,7 +276,7 @@ def patch_draft(
     tags=["drafts"],
     response_model=NoticeDocument,
     response_model_exclude_none=True,
-    responses=DRAFT_WRITE,
+    responses={**DRAFT_WRITE, **EDIT_RESPONSES},
     summary="Apply the mechanical fixes of chosen check findings (needs If-Match)",
     description="Each finding of `GET …/notice/checks?version=N` that has a `fix` (an RFC 6902 "
     "JSON Patch: a misnamed Act, a renamed body, a link with no address…) can be applied by "
@@ -234,7 +291,7 @@ def fix_draft(
     who: Editor,
     if_match: IfMatch = None,
 ) -> Response:
-    document, etag = editing.fix_draft(
+    edited = editing.fix_draft(
         session=session,
         service_id=service_id,
         version=version,
@@ -243,7 +300,7 @@ def fix_draft(
         principal=who,
         today=date.today(),
     )
-    return _document_response(document, etag)
+    return _edited_response(edited)
 
 
 @router.delete(
@@ -270,6 +327,10 @@ def discard_draft(
     tags=["drafts"],
     responses=DRAFT_WRITE,
     summary="Publish the draft (atomic; needs If-Match)",
+    description="The draft becomes the published version from `effective_from` (default "
+    "today), which may not be before the latest published version's (history is append-only). "
+    "A draft identical to the version it would follow is not published: the answer is that "
+    "version, with `unchanged: true`, and the draft is left open.",
 )
 def publish_draft(
     request: Request,
@@ -279,9 +340,9 @@ def publish_draft(
     session: WriteSessionDep,
     who: Publisher,
     if_match: IfMatch = None,
-) -> VersionSummary:
+) -> PublishOutcome:
     documents: store.Documents = request.app.state.documents
-    row = editing.publish_draft(
+    outcome = editing.publish_draft(
         session=session,
         service_id=service_id,
         version=version,
@@ -291,7 +352,10 @@ def publish_draft(
         today=date.today(),
         documents=documents,
     )
-    return summaries(session, documents, [row], date.today())[0]
+    summary = summaries(session, documents, [outcome.version], date.today())[0]
+    return PublishOutcome(
+        **summary.model_dump(), unchanged=outcome.unchanged, detail=outcome.describe()
+    )
 
 
 # --- history ---------------------------------------------------------------------------------
@@ -322,7 +386,12 @@ def summaries(
     response_model=Page[VersionSummary],
     responses=problem_responses(401, 404, 422, 503),
     description="Every published version with what happened to it (scheduled, in effect, "
-    "superseded, never in effect); drafts too for editor, auditor and publisher keys.",
+    "superseded, never in effect) and when it was published (`published_at`); drafts too for "
+    "editor, auditor and publisher keys. Statuses are as of today, or as of `at`: the version "
+    "`in_effect` is the one `GET …/notice?at=` and the export at that date give. "
+    "`recorded_at`: the list as the register held it at the end of that day (versions "
+    "published later left out, dates in effect as they were then; no drafts), statuses as of "
+    "`at` or else that day.",
 )
 def list_versions(
     request: Request,
@@ -330,23 +399,37 @@ def list_versions(
     session: SessionDep,
     page: PageDep,
     who: MaybePrincipal,
+    at: Annotated[
+        AtQuery, Query(description="Statuses as of this date (YYYY-MM-DD); default today")
+    ] = None,
+    recorded_at: RecordedAtQuery = None,
 ) -> Page[VersionSummary]:
-    rows = editing.list_versions(
-        session=session,
-        service_id=service_id,
-        include_drafts=sees_drafts(session=session, principal=who, service_id=service_id),
-    )
-    state: State = request.app.state.register.state()
+    if recorded_at is not None:
+        register.get_service(session=session, service_id=service_id)
+        rows = store.recorded_versions(
+            session=session, recorded_on=recorded_at, service_ids=[service_id]
+        )
+        day = at or recorded_at
+    else:
+        rows = editing.list_versions(
+            session=session,
+            service_id=service_id,
+            include_drafts=sees_drafts(session=session, principal=who, service_id=service_id),
+        )
+        state: State = request.app.state.register.state()
+        day = at or state.day
     chosen = rows[page.offset : page.offset + page.limit]
-    return page.of(summaries(session, request.app.state.documents, chosen, state.day), len(rows))
+    return page.of(summaries(session, request.app.state.documents, chosen, day), len(rows))
 
 
 @router.get(
     "/services/{service_id}/notice/versions/{version}/diff",
     tags=["notices"],
     responses=problem_responses(401, 404, 422, 503),
-    description="What changed from version `from` to this one: RFC 6902 JSON Patch and a "
-    "summary in words. Drafts can be compared with a key.",
+    description="What changed from version `from` to this one: RFC 6902 JSON Patch, and every "
+    "change in words with what it was and what it is (`summary`, one line per entry of "
+    "`changes`, which gives each change's JSON pointer, `before` and `after`). Drafts can be "
+    "compared with a key.",
 )
 def diff_versions(
     request: Request,

@@ -8,6 +8,12 @@ Rules:
 - publishing is one transaction: the draft becomes published from its ``effective_from``, the
   dates each version is in effect are worked out again, its ROPA rows are made; error-severity
   check findings refuse it unless an override reason is given, which is recorded;
+- history is append-only in meaning: a publication may not take effect before the latest
+  published version did; an older document is added only by an explicit historical import,
+  which slots it in date order and changes no answer for dates on or after the next version's
+  ``effective_from``;
+- publishing or importing a document identical to the version it would follow changes nothing
+  and says so (:class:`Outcome` ``unchanged``);
 - an import is a draft published at once, under the same controls;
 - every write appends an audit event with hashes of the content before and after.
 """
@@ -17,7 +23,7 @@ from __future__ import annotations
 import copy
 import json
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import jsonpatch
 from pydantic import BaseModel, Field, StringConstraints, ValidationError
@@ -40,6 +46,7 @@ from app.errors import (
 from app.exports.service import store_row_sets
 from app.http import if_match_matches
 from app.notices.checks import FixError, apply_fixes, check_notice
+from app.notices.diff import removals
 from app.register import service as register
 from app.register import store
 from app.register.current import read_vocabulary
@@ -70,12 +77,57 @@ class PublishRefused(Conflict):
     title = "The draft has error-severity check findings"
 
 
+class EarlierThanLatest(InvalidDocument):
+    """A publication dated before the latest published version: history is append-only."""
+
+    slug = "earlier-than-latest"
+    title = "The publication would take effect before the latest published version"
+
+
+class NotHistorical(InvalidDocument):
+    slug = "not-historical"
+    title = "A historical import must come before the latest published version"
+
+
+class DateTaken(Conflict):
+    slug = "date-taken"
+    title = "A published version already takes effect on that date"
+
+
+class Outcome(BaseModel):
+    """What a publication or an import did: published a new version, or nothing (``unchanged``:
+    the document is identical to the version it would follow, ``version``)."""
+
+    version: NoticeVersion
+    unchanged: bool = False
+
+    model_config = {"arbitrary_types_allowed": True}
+
+    def describe(self) -> str:
+        v = self.version
+        if self.unchanged:
+            return (
+                f"unchanged: {v.service_id} is identical to version {v.version} "
+                f"(in effect from {v.effective_from}); nothing was published"
+            )
+        return f"published {v.service_id} version {v.version} (in effect from {v.effective_from})"
+
+
 class ServiceCreate(BaseModel):
     id: ShortText
     name: ShortText
     description: Text | None = None
     sub_services: list[ShortText] = Field(default_factory=list)
     controllers: list[str] = Field(min_length=1)
+
+
+class Edited(NamedTuple):
+    """A draft after a change: its document, its new ETag, and what the change removed (each
+    removed item or field, in words)."""
+
+    document: NoticeDocument
+    etag: str
+    removed: list[str]
 
 
 def document_etag(document: NoticeDocument) -> str:
@@ -347,7 +399,8 @@ def replace_draft(
     principal: Principal,
     action: str = "draft.replace",
     detail: dict[str, Any] | None = None,
-) -> tuple[NoticeDocument, str]:
+) -> Edited:
+    """Replace a draft's document; the answer says what the change removed."""
     row = _writable_draft(
         session=session,
         service_id=service_id,
@@ -364,6 +417,7 @@ def replace_draft(
     _claim(session=session, row=row)
     store.replace_document(session=session, version=row, document=document)
     after, new_etag = document_of(session=session, row=row)
+    removed = [c.text for c in removals(before, after)]
     record(
         session=session,
         actor=principal.name,
@@ -371,10 +425,10 @@ def replace_draft(
         target=_target(service_id, version),
         before=before.model_dump(mode="json"),
         after=after.model_dump(mode="json"),
-        detail=detail,
+        detail={**(detail or {}), "removed": removed} if removed else detail,
     )
     session.commit()
-    return after, new_etag
+    return Edited(document=after, etag=new_etag, removed=removed)
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -399,7 +453,7 @@ def patch_draft(
     kind: str,
     if_match: str | None,
     principal: Principal,
-) -> tuple[NoticeDocument, str]:
+) -> Edited:
     row = _writable_draft(
         session=session,
         service_id=service_id,
@@ -454,7 +508,7 @@ def fix_draft(
     if_match: str | None,
     principal: Principal,
     today: date,
-) -> tuple[NoticeDocument, str]:
+) -> Edited:
     """Apply the chosen findings' fixes (RFC 6902 patches) to a draft, in one step."""
     row = _writable_draft(
         session=session,
@@ -507,6 +561,92 @@ def discard_draft(
     session.commit()
 
 
+def _require_in_order(
+    *, session: Session, service_id: str, effective_from: date, historical: bool
+) -> None:
+    """History is append-only in meaning: a publication takes effect on or after the latest
+    published version; a historical one strictly before it, on a date no version takes effect
+    on (so it changes no answer for dates on or after the next version's ``effective_from``)."""
+    latest = _latest_published(session=session, service_id=service_id)
+    earlier = latest is not None and effective_from < (latest.effective_from or effective_from)
+    if not historical and earlier:
+        assert latest is not None
+        raise EarlierThanLatest(
+            f"effective_from {effective_from} is before {latest.effective_from}, when version "
+            f"{latest.version} took effect: history is append-only (an older document is added "
+            "with a historical import, `ropa import --historical`)",
+            errors=[
+                FieldError(
+                    pointer="/effective_from",
+                    detail=f"must be on or after {latest.effective_from}",
+                )
+            ],
+        )
+    if historical and not earlier:
+        after = f" {latest.effective_from}" if latest is not None else " any published version"
+        raise NotHistorical(
+            f"effective_from {effective_from} is not before{after}: import it without --historical",
+            errors=[FieldError(pointer="/effective_from", detail=f"must be before{after}")],
+        )
+    if historical:
+        taken = session.exec(
+            store.versions_query().where(
+                NoticeVersion.service_id == service_id,
+                NoticeVersion.status == store.PUBLISHED,
+                NoticeVersion.effective_from == effective_from,
+            )
+        ).first()
+        if taken is not None:
+            raise DateTaken(
+                f"Version {taken.version} already takes effect on {effective_from}; a historical "
+                "import may not replace it",
+                errors=[
+                    FieldError(pointer="/effective_from", detail="a version takes effect then")
+                ],
+            )
+
+
+def _unchanged(
+    *, session: Session, service_id: str, document: NoticeDocument, effective_from: date
+) -> NoticeVersion | None:
+    """The version a publication on ``effective_from`` would follow, when ``document`` is
+    identical to it (publishing it would change nothing)."""
+    previous = store.in_effect_on(session=session, service_id=service_id, at=effective_from)
+    if previous is not None and store.same_document(previous, document):
+        return previous
+    return None
+
+
+def _preflight(
+    *,
+    session: Session,
+    service_id: str,
+    document: NoticeDocument,
+    request: PublishRequest,
+    today: date,
+    historical: bool = False,
+) -> NoticeVersion | None:
+    """The date rules of a publication; then the version it would follow when the document is
+    identical to it (nothing to publish), else None."""
+    effective_from = request.effective_from or today
+    if effective_from > today + timedelta(days=MAX_DAYS_AHEAD):
+        raise InvalidDocument(
+            f"effective_from is more than {MAX_DAYS_AHEAD} days ahead",
+            errors=[
+                FieldError(
+                    pointer="/effective_from",
+                    detail=f"must be on or before {today + timedelta(days=MAX_DAYS_AHEAD)}",
+                )
+            ],
+        )
+    _require_in_order(
+        session=session, service_id=service_id, effective_from=effective_from, historical=historical
+    )
+    return _unchanged(
+        session=session, service_id=service_id, document=document, effective_from=effective_from
+    )
+
+
 def _publish(
     *,
     session: Session,
@@ -520,31 +660,9 @@ def _publish(
     documents: store.Documents,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Check, then publish a draft from ``request.effective_from``, in the session's
-    transaction; commits."""
+    """Check, then publish a draft from ``request.effective_from`` (which
+    :func:`_preflight` has passed), in the session's transaction; commits."""
     effective_from = request.effective_from or today
-    if effective_from > today + timedelta(days=MAX_DAYS_AHEAD):
-        raise InvalidDocument(
-            f"effective_from is more than {MAX_DAYS_AHEAD} days ahead",
-            errors=[
-                FieldError(
-                    pointer="/effective_from",
-                    detail=f"must be on or before {today + timedelta(days=MAX_DAYS_AHEAD)}",
-                )
-            ],
-        )
-    latest = _latest_published(session=session, service_id=row.service_id)
-    if latest is not None and latest.effective_from and effective_from < latest.effective_from:
-        raise InvalidDocument(
-            f"effective_from must not be before {latest.effective_from}, when version "
-            f"{latest.version} took effect",
-            errors=[
-                FieldError(
-                    pointer="/effective_from",
-                    detail=f"must be on or after {latest.effective_from}",
-                )
-            ],
-        )
     findings = check_notice(document, vocabulary, today=effective_from)
     errors = [f for f in findings if f.severity == "error"]
     target = _target(row.service_id, row.version)
@@ -591,6 +709,19 @@ def _publish(
     session.refresh(row)
 
 
+def _record_unchanged(
+    *, session: Session, principal: Principal, action: str, target: str, same: NoticeVersion
+) -> None:
+    record_now(
+        session=session,
+        actor=principal.name,
+        action=action,
+        target=target,
+        outcome="unchanged",
+        detail={"identical_to_version": same.version},
+    )
+
+
 def publish_draft(
     *,
     session: Session,
@@ -601,7 +732,9 @@ def publish_draft(
     principal: Principal,
     today: date,
     documents: store.Documents,
-) -> NoticeVersion:
+) -> Outcome:
+    """Publish a draft; a draft identical to the version it would follow is left as it is and
+    nothing is published (``unchanged``)."""
     row = _writable_draft(
         session=session,
         service_id=service_id,
@@ -611,6 +744,19 @@ def publish_draft(
     )
     document, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
+    same = _preflight(
+        session=session, service_id=service_id, document=document, request=request, today=today
+    )
+    if same is not None:
+        _record_unchanged(
+            session=session,
+            principal=principal,
+            action="notice.publish",
+            target=_target(service_id, version),
+            same=same,
+        )
+        session.refresh(same)
+        return Outcome(version=same, unchanged=True)
     vocabulary = read_vocabulary(session=session)
     _claim(session=session, row=row)
     _publish(
@@ -625,7 +771,7 @@ def publish_draft(
         documents=documents,
         detail={"etag": etag},
     )
-    return row
+    return Outcome(version=row)
 
 
 def import_document(
@@ -636,10 +782,15 @@ def import_document(
     principal: Principal,
     documents: store.Documents,
     today: date | None = None,
-) -> NoticeVersion:
+    historical: bool = False,
+) -> Outcome:
     """Publish a whole document as its service's new version: the controllers and service
     are created if the register has none, its own terms are added, and it is checked and
-    published as a draft would be. Nothing is written if anything is refused."""
+    published as a draft would be. Nothing is written if anything is refused, or if the
+    document is identical to the version it would follow (``unchanged``).
+
+    ``historical``: a document that took effect before the latest published version, slotted
+    in date order (see :func:`_require_in_order`)."""
     today = today or date.today()
     require_controllers(
         session=session,
@@ -663,6 +814,24 @@ def import_document(
             document=document,
             vocabulary=vocabulary,
         )
+        same = _preflight(
+            session=session,
+            service_id=document.service.id,
+            document=document,
+            request=request,
+            today=today,
+            historical=historical,
+        )
+        if same is not None:
+            _record_unchanged(
+                session=session,
+                principal=principal,
+                action="notice.import",
+                target=_target(document.service.id, same.version),
+                same=same,
+            )
+            session.refresh(same)
+            return Outcome(version=same, unchanged=True)
         if open_draft(session=session, service_id=document.service.id) is not None:
             raise Conflict(
                 f"Service '{document.service.id}' has an open draft; publish or discard it first"
@@ -684,11 +853,12 @@ def import_document(
             today=today,
             action="notice.import",
             documents=documents,
+            detail={"historical": True} if historical else None,
         )
     except Exception:
         session.rollback()
         raise
-    return row
+    return Outcome(version=row)
 
 
 def list_versions(

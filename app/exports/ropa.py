@@ -45,7 +45,7 @@ import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, Literal, NamedTuple
 
 import isodate
@@ -63,7 +63,7 @@ from app.register.vocabulary import Vocabulary
 
 #: The format of the rows kept for each published version. Change it (by hand) whenever the
 #: rows change; ``tests/exports/test_ropa.py`` holds golden rows that fail until you do.
-ROW_FORMAT = 3
+ROW_FORMAT = 4
 CONTEXT_PATH = "/contexts/ropa-v1.jsonld"
 Format = Literal["csv", "json", "jsonld"]
 #: In order of preference when ``Accept`` does not choose (json is the default).
@@ -91,6 +91,7 @@ IDENTIFIER_COLUMNS: tuple[Column, ...] = (
     Column("activity_name", "Activity name"),
     Column("notice_version", "Notice version"),
     Column("effective_from", "Effective from"),
+    Column("published_at", "Published at"),
 )
 
 #: The ICO documentation template for controllers, in its order (standards.md section 1.3).
@@ -200,6 +201,17 @@ class Placed:
     effective_from: date | None
     #: The controller the rows are for: the one asked for, else the service's first.
     controller: str
+    #: When the register recorded (published) the version.
+    published_at: datetime | None = None
+
+
+def published_text(published_at: datetime | None) -> str | None:
+    """When a version was published, in UTC to the second (ISO 8601)."""
+    if published_at is None:
+        return None
+    if published_at.tzinfo is None:
+        published_at = published_at.replace(tzinfo=UTC)
+    return published_at.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def duration_words(duration: str) -> str:
@@ -355,6 +367,7 @@ class RowBuilder:
             "activity_name": activity.name,
             "notice_version": placed.version,
             "effective_from": placed.effective_from.isoformat() if placed.effective_from else None,
+            "published_at": published_text(placed.published_at),
             "business_function": activity.business_function or self.document.service.name,
             "purposes": activity.purposes,
             "joint_controllers": self.joint,
@@ -640,6 +653,7 @@ class ProcessBuilder:
                 "ropa:effectiveFrom": placed.effective_from.isoformat()
                 if placed.effective_from
                 else None,
+                "ropa:publishedAt": published_text(placed.published_at),
                 "ropa:businessFunction": activity.business_function,
                 "dpv:hasDataController": None if joint else controllers,
                 "dpv:hasJointDataControllers": {

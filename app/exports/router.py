@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
 from app.cache import Representation, representation
-from app.deps import AtQuery, SessionDep, SlugQuery
+from app.deps import AtQuery, RecordedAtQuery, SessionDep, SlugQuery
 from app.errors import NotFound, problem_responses
 from app.exports.ropa import CONTEXT_PATH, MEDIA_TYPES, ROW_FORMAT
 from app.exports.service import Export
@@ -53,7 +53,10 @@ _EXPORT_CONTENT: dict[int | str, dict[str, Any]] = {
     summary="The record of processing activities (ICO template columns), streamed",
     description="One row per processing activity of the published notices in effect on `at` "
     "(default today): identifiers, then the columns of the ICO documentation template for "
-    "controllers in order, then the required items the row is missing. Incomplete records are "
+    "controllers in order, then the required items the row is missing. Each row gives its "
+    "version's `effective_from` (in effect from) and `published_at` (recorded on): "
+    "`recorded_at=R` with `at=D` is what the register said on R about D, leaving out what was "
+    "published after R. Incomplete records are "
     "included. `csv` is RFC 4180 (`bom=true` adds a UTF-8 byte-order mark for Excel; cells "
     "that a spreadsheet would run as formulas are prefixed with `'`); `json` adds the "
     "controller block; `jsonld` is W3C DPV with the context at "
@@ -88,9 +91,16 @@ def export_ropa(
             "Address, Email, Telephone), then a blank line, then the header"
         ),
     ] = False,
+    recorded_at: RecordedAtQuery = None,
 ) -> Response:
     fmt = choose_format(request.headers.get("accept"), MEDIA_TYPES, fmt)
-    export = Export(session=session, at=at or date.today(), controller=controller, service=service)
+    export = Export(
+        session=session,
+        at=at or recorded_at or date.today(),
+        controller=controller,
+        service=service,
+        recorded_at=recorded_at,
+    )
     engine = request.app.state.engine
     documents = request.app.state.documents
     base = request.app.state.settings.public_base_url

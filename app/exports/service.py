@@ -50,6 +50,7 @@ def _builder(
         version=version.version,
         effective_from=version.effective_from,
         controller=controller or document.service.controllers[0],
+        published_at=version.published_at,
     )
     return RowBuilder(placed, document, terms)
 
@@ -98,7 +99,9 @@ def store_row_sets(
 
 
 class Export:
-    """The register in effect on ``at`` (optionally one controller's or one service's).
+    """The register in effect on ``at`` (optionally one controller's or one service's); with
+    ``recorded_at``, as the register said it was at the end of that day (versions published
+    later left out).
 
     Construction checks the filters (422 naming the parameter) and reads which versions are
     in effect; :meth:`chunks` streams the rows, reading on a session of its own.
@@ -111,6 +114,7 @@ class Export:
         at: date,
         controller: str | None = None,
         service: str | None = None,
+        recorded_at: date | None = None,
     ) -> None:
         svc.require_ids(
             session=session,
@@ -119,12 +123,23 @@ class Export:
         self.at = at
         self.controller = controller
         self.service = service
-        versions = store.versions_in_effect(
-            session=session,
-            at=at,
-            service_ids=[service] if service else None,
-            controller=controller,
-        )
+        self.recorded_at = recorded_at
+        service_ids = [service] if service else None
+        if recorded_at is None:
+            versions = store.versions_in_effect(
+                session=session, at=at, service_ids=service_ids, controller=controller
+            )
+        else:
+            versions = [
+                v
+                for v in store.recorded_versions(
+                    session=session,
+                    recorded_on=recorded_at,
+                    service_ids=service_ids,
+                    controller=controller,
+                )
+                if store.was_in_effect(v, at)
+            ]
         firsts = svc.first_controllers(
             session=session, version_ids=[v.id for v in versions if v.id]
         )
@@ -135,7 +150,8 @@ class Export:
 
     def filename(self, fmt: str) -> str:
         scope = self.controller or self.service or "all"
-        return f"ropa-{scope}-{self.at.isoformat()}.{fmt}"
+        recorded = f"-recorded-{self.recorded_at.isoformat()}" if self.recorded_at else ""
+        return f"ropa-{scope}-{self.at.isoformat()}{recorded}.{fmt}"
 
     def _pieces(
         self, session: Session, documents: store.Documents, fmt: Literal["csv", "json"]
@@ -219,6 +235,7 @@ class Export:
     ) -> Iterator[bytes]:
         head = {
             "at": self.at.isoformat(),
+            "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None,
             "filters": {"controller": self.controller, "service": self.service},
             "columns": [{"key": c.key, "label": c.label, "ico_column": c.ico} for c in COLUMNS],
         }
@@ -251,6 +268,7 @@ class Export:
                 ("controller", self.controller),
                 ("service", self.service),
                 ("at", self.at.isoformat()),
+                ("recorded_at", self.recorded_at.isoformat() if self.recorded_at else None),
             )
             if v
         )
@@ -259,6 +277,7 @@ class Export:
             "@type": "dpv:RecordsOfActivities",
             "dct:title": "Record of processing activities",
             "ropa:asAt": self.at.isoformat(),
+            **({"ropa:recordedAt": self.recorded_at.isoformat()} if self.recorded_at else {}),
             "dpv:hasApplicableLaw": APPLICABLE_LAW,
         }
         head = f'{{"@context":{json.dumps(base + CONTEXT_PATH)},"@graph":['

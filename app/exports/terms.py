@@ -30,6 +30,17 @@ PROPERTIES: dict[str, tuple[str, str, str]] = {
         "The date on which the record of processing activities is as it stood.",
         "xsd:date",
     ),
+    "recordedAt": (
+        "recorded at",
+        "The date whose records the export is made from: what the register said on that day, "
+        "leaving out versions published later.",
+        "xsd:date",
+    ),
+    "publishedAt": (
+        "published at",
+        "When the register recorded (published) that notice version, in UTC.",
+        "xsd:dateTime",
+    ),
     "noticeVersion": (
         "notice version",
         "The number of the published privacy-notice version the processing is documented in.",

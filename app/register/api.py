@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from fastapi import Request, Response
 from sqlmodel import Session
@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.cache import LRU, Representation, representation
 from app.deps import one_selector
+from app.errors import NotFound
 from app.http import CURRENT, conditional_response
 from app.register import service as svc
 from app.register import store
@@ -83,11 +84,23 @@ class Chosen(NamedTuple):
     by_number: bool
 
 
-async def choose(request: Request, service_id: str, at: date | None, version: int | None) -> Chosen:
+async def choose(
+    request: Request,
+    service_id: str,
+    at: date | None,
+    version: int | None,
+    recorded_at: date | None = None,
+) -> Chosen:
     """The version ``at``/``version`` select (default: today's), from memory when it is
-    today's, else from the database (404 when there is none)."""
-    one_selector(at, version)
+    today's, else from the database (404 when there is none). With ``recorded_at``: the
+    version the register, as it stood at the end of that day, said was in effect on ``at``
+    (default: that day), with the status it then had."""
+    one_selector(at, version, recorded_at)
     state = await current_state(request)
+    if recorded_at is not None:
+        return await run_in_threadpool(
+            chosen_as_recorded, request.app.state.engine, service_id, at, recorded_at
+        )
     if version is None and at in (None, state.day):
         current = state.current.get(service_id)
         if current is not None:
@@ -112,3 +125,19 @@ async def choose(request: Request, service_id: str, at: date | None, version: in
     if version is not None:
         numbers.put((service_id, version), chosen)
     return chosen
+
+
+def chosen_as_recorded(engine: Any, service_id: str, at: date | None, recorded_at: date) -> Chosen:
+    day = at or recorded_at
+    with Session(engine) as session:
+        svc.get_service(session=session, service_id=service_id)
+        held = store.recorded_versions(
+            session=session, recorded_on=recorded_at, service_ids=[service_id]
+        )
+    row = next((v for v in held if store.was_in_effect(v, day)), None)
+    if row is None or row.id is None:
+        raise NotFound(
+            f"On {recorded_at} the register held no notice of '{service_id}' in effect on {day}"
+        )
+    status = store.public_status(row.effective_from, row.effective_to, recorded_at)
+    return Chosen(row.id, status, False)

@@ -9,7 +9,15 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from app.deps import AtQuery, SlugPath, SlugQuery, TermQuery, TextQuery, VersionQuery
+from app.deps import (
+    AtQuery,
+    RecordedAtQuery,
+    SlugPath,
+    SlugQuery,
+    TermQuery,
+    TextQuery,
+    VersionQuery,
+)
 from app.errors import problem_responses
 from app.http import CURRENT, IMMUTABLE
 from app.pagination import Page, PageDep
@@ -17,7 +25,7 @@ from app.register import service as svc
 from app.register import store
 from app.register.api import Chosen, answer, choose
 from app.register.current import State
-from app.register.document import NoticeDocument
+from app.register.document import NoticeDocument, VersionStatus
 from app.register.models import Controller, NoticeVersion, Service
 from app.register.schemas import (
     ActivityPublic,
@@ -41,13 +49,23 @@ def dump(model: BaseModel, *, exclude_none: bool = False) -> bytes:
 
 
 def public_document(
-    request: Request, session: Session, version_id: int, *, day: date, with_status: bool
+    request: Request,
+    session: Session,
+    version_id: int,
+    *,
+    day: date,
+    with_status: bool,
+    status: VersionStatus | None = None,
 ) -> NoticeDocument:
     """A published version's document as the API shows it."""
     row = session.get_one(NoticeVersion, version_id)
     documents: store.Documents = request.app.state.documents
     return store.with_register_fields(
-        documents.one(session=session, version=row), row, day, with_status=with_status
+        documents.one(session=session, version=row),
+        row,
+        day,
+        with_status=with_status,
+        status=status,
     )
 
 
@@ -59,7 +77,12 @@ async def notice_response(request: Request, chosen: Chosen) -> Response:
     def make(session: Session, state: State) -> bytes:
         return dump(
             public_document(
-                request, session, chosen.id, day=state.day, with_status=not chosen.by_number
+                request,
+                session,
+                chosen.id,
+                day=state.day,
+                with_status=not chosen.by_number,
+                status=chosen.status,
             ),
             exclude_none=True,
         )
@@ -166,12 +189,20 @@ async def get_service(request: Request, service_id: SlugPath) -> Response:
     summary="The published notice document",
     description="The notice in effect today, on `at`, or version `version`. Strong ETag; "
     "`If-None-Match` gives 304. A version chosen by number never changes: it is served as "
-    "immutable and without `notice.status` (the versions list gives each version's status).",
+    "immutable and without `notice.status` (the versions list gives each version's status). "
+    "`recorded_at` (with or without `at`) answers what the register said on that day: the "
+    "versions published since are left out, and `notice.status` is as it was then.",
 )
 async def get_notice(
-    request: Request, service_id: SlugPath, at: AtQuery = None, version: VersionQuery = None
+    request: Request,
+    service_id: SlugPath,
+    at: AtQuery = None,
+    version: VersionQuery = None,
+    recorded_at: RecordedAtQuery = None,
 ) -> Response:
-    return await notice_response(request, await choose(request, service_id, at, version))
+    return await notice_response(
+        request, await choose(request, service_id, at, version, recorded_at)
+    )
 
 
 @router.get(

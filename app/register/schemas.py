@@ -44,6 +44,18 @@ class VersionSummary(BaseModel):
     title: str
 
 
+class PublishOutcome(VersionSummary):
+    """The version a publication made, or (``unchanged``) the version the draft is identical
+    to: then nothing was published and the draft is left open."""
+
+    unchanged: bool = Field(
+        default=False,
+        description="True when the draft is identical to the version it would follow: nothing "
+        "was published, and this is that version",
+    )
+    detail: str = Field(description="What happened, in words")
+
+
 class ActivityPublic(Activity):
     """A processing activity (one ROPA row) with where it belongs."""
 

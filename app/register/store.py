@@ -13,7 +13,7 @@ version — its JSON, text, checks, lookup answers, export rows, activities — 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, insert, or_, update
@@ -81,6 +81,19 @@ def _order(version: NoticeVersion) -> tuple[date, datetime, int]:
     return (version.effective_from, version.published_at, version.id or 0)
 
 
+def in_effect_on(*, session: Session, service_id: str, at: date) -> NoticeVersion | None:
+    """The service's published version in effect on ``at``, as the register stands."""
+    return session.exec(
+        versions_query().where(NoticeVersion.service_id == service_id, in_effect(at))
+    ).first()
+
+
+def same_document(version: NoticeVersion, document: NoticeDocument) -> bool:
+    """Whether ``document`` says exactly what ``version``'s document says (the register's own
+    fields, such as the change summary, aside)."""
+    return stored(parse(dict(version.document))) == stored(document)
+
+
 def _set_effective_to(*, session: Session, service_id: str) -> None:
     """Each published version is in effect until the next one in :func:`_order` takes effect."""
     versions = sorted(
@@ -96,6 +109,73 @@ def _set_effective_to(*, session: Session, service_id: str) -> None:
         if current.effective_to != effective_to:
             current.effective_to = effective_to
             session.add(current)
+
+
+# --- as recorded on a past day ---------------------------------------------------------------
+
+
+def recorded_day(published_at: datetime) -> date:
+    """The day (UTC) a publication was recorded on."""
+    if published_at.tzinfo is not None:
+        published_at = published_at.astimezone(UTC)
+    return published_at.date()
+
+
+def as_recorded(versions: Iterable[NoticeVersion], recorded_on: date) -> list[NoticeVersion]:
+    """What the register said at the end of ``recorded_on`` (UTC): the published versions it
+    held then, each with the ``effective_to`` it had then (later publications, historical
+    imports included, are left out). Detached copies: nothing is written."""
+    by_service: dict[str, list[NoticeVersion]] = {}
+    for v in versions:
+        if v.status == PUBLISHED and v.published_at and recorded_day(v.published_at) <= recorded_on:
+            by_service.setdefault(v.service_id, []).append(v)
+    out: list[NoticeVersion] = []
+    for held in by_service.values():
+        held.sort(key=_order)
+        for current, following in zip(held, [*held[1:], None], strict=True):
+            out.append(
+                NoticeVersion(
+                    id=current.id,
+                    service_id=current.service_id,
+                    version=current.version,
+                    status=current.status,
+                    effective_from=current.effective_from,
+                    effective_to=following.effective_from if following else None,
+                    change_summary=current.change_summary,
+                    created_at=current.created_at,
+                    published_at=current.published_at,
+                    author=current.author,
+                    revision=current.revision,
+                    document={},
+                )
+            )
+    return sorted(out, key=lambda v: (v.service_id, v.version))
+
+
+def was_in_effect(version: NoticeVersion, at: date) -> bool:
+    """Python's :func:`in_effect`, for versions whose dates are not the stored ones."""
+    return (
+        version.status == PUBLISHED
+        and version.effective_from is not None
+        and version.effective_from <= at
+        and (version.effective_to is None or version.effective_to > at)
+    )
+
+
+def recorded_versions(
+    *,
+    session: Session,
+    recorded_on: date,
+    service_ids: Iterable[str] | None = None,
+    controller: str | None = None,
+) -> list[NoticeVersion]:
+    """:func:`as_recorded` for the published versions of these services (of this controller)."""
+    query = versions_query().where(NoticeVersion.status == PUBLISHED)
+    if service_ids is not None:
+        query = query.where(col(NoticeVersion.service_id).in_(list(service_ids)))
+    if controller is not None:
+        query = query.where(col(NoticeVersion.id).in_(_of_controller(controller)))
+    return as_recorded(session.exec(query).all(), recorded_on)
 
 
 # --- revisions -------------------------------------------------------------------------------
@@ -312,13 +392,19 @@ class Documents:
 
 
 def with_register_fields(
-    document: NoticeDocument, version: NoticeVersion, today: date, *, with_status: bool = True
+    document: NoticeDocument,
+    version: NoticeVersion,
+    today: date,
+    *,
+    with_status: bool = True,
+    status: VersionStatus | None = None,
 ) -> NoticeDocument:
-    """The document as the API shows it: with the register's facts about the version."""
+    """The document as the API shows it: with the register's facts about the version (its
+    status as of ``today``, unless ``status`` says what it was)."""
     notice = document.notice.model_copy(
         update={
             "version": version.version,
-            "status": status_of(version, today) if with_status else None,
+            "status": (status or status_of(version, today)) if with_status else None,
             "effective_from": version.effective_from,
             "change_summary": version.change_summary,
         }
@@ -346,11 +432,11 @@ def versions_in_effect(
     if service_ids is not None:
         query = query.where(col(NoticeVersion.service_id).in_(list(service_ids)))
     if controller is not None:
-        query = query.where(
-            col(NoticeVersion.id).in_(
-                select(NoticeVersionController.notice_version_id).where(
-                    NoticeVersionController.controller_id == controller
-                )
-            )
-        )
+        query = query.where(col(NoticeVersion.id).in_(_of_controller(controller)))
     return list(session.exec(query.order_by(col(NoticeVersion.service_id))).all())
+
+
+def _of_controller(controller: str) -> Any:
+    return select(NoticeVersionController.notice_version_id).where(
+        NoticeVersionController.controller_id == controller
+    )

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers import session_for
+from helpers import changed_draft, session_for
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -265,10 +265,12 @@ def test_changing_who_owns_a_service_needs_every_council(
 def test_public_history_never_names_a_key(fresh_client: TestClient, fresh_db: str) -> None:
     editor = _key(fresh_db, "jane.smith@camden", "editor", "camden")
     publisher = _key(fresh_db, "dpo-key-7", "publisher", "camden")
-    etag = fresh_client.post(f"{CAMDEN}/drafts", headers=editor).headers["etag"]
-    fresh_client.post(
+    # a changed draft: one identical to the version in effect would publish nothing
+    etag = changed_draft(fresh_client, CAMDEN, editor).headers["etag"]
+    published = fresh_client.post(
         f"{CAMDEN}/drafts/2/publish", json=PUBLISH, headers={**publisher, "If-Match": etag}
     )
+    assert published.status_code == 200 and published.json()["unchanged"] is False
     for path in (f"{CAMDEN}/versions", f"{CAMDEN}/versions/2/diff?from=1", CAMDEN):
         body = fresh_client.get(path).text
         assert "jane.smith" not in body and "dpo-key-7" not in body, path

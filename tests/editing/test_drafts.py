@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from helpers import changed_draft
 
 PROBLEM = "application/problem+json"
 SERVICE = "camden-family-support"
@@ -245,7 +246,9 @@ def test_publish_is_atomic_checked_and_audited(
         f"/v1/services/{SERVICE}/notice/versions/2/diff", params={"from": 1}
     ).json()
     assert any(op["op"] == "add" and "/recipients/" in op["path"] for op in diff["patch"])
-    assert "activity 'casework': recipients added: ofsted" in diff["summary"]
+    assert diff["summary"] == [
+        "added recipient 'ofsted' to activity 'casework' with condition 'during an inspection'"
+    ]
 
 
 def test_publishing_cannot_backdate_before_the_current_version(
@@ -512,7 +515,7 @@ def test_a_superseded_version_says_so_even_after_being_cached(
     by_number = fresh_client.get(f"/v1/services/{SERVICE}/notice/versions/1")
     assert "status" not in by_number.json()["notice"], "a version by number never changes"
     assert by_number.headers["cache-control"] == "public, max-age=31536000, immutable"
-    created = _create(fresh_client, keys)
+    created = changed_draft(fresh_client, f"/v1/services/{SERVICE}/notice", keys["editor"])
     body = {"change_summary": "second", "override_reason": "test"}
     published = fresh_client.post(
         f"{DRAFTS}/2/publish",

@@ -38,6 +38,7 @@ EXPECTED_HEADER = [
     "Activity name",
     "Notice version",
     "Effective from",
+    "Published at",
     "Business function",
     "Purpose of processing",
     "Name and contact details of joint controller (if applicable)",
@@ -124,7 +125,7 @@ def test_csv_has_one_row_per_activity_in_effect_incomplete_ones_included(
     joint = rows_by["cambridgeshire-peterborough-early-help.early-help-assessment"]
     missing = joint["Missing required items"].split("; ")
     assert "DPO contact" in missing and "security measures" in missing
-    assert joint[EXPECTED_HEADER[17]] == ""  # no security statement: the cell is empty
+    assert joint[EXPECTED_HEADER[18]] == ""  # no security statement: the cell is empty
     # the notice does not say the two councils are joint controllers
     assert joint["Name and contact details of joint controller (if applicable)"] == ""
     assert joint["Controller GSS code"] == "E10000003"
@@ -139,9 +140,9 @@ def test_csv_has_one_row_per_activity_in_effect_incomplete_ones_included(
     casework = rows_by["camden-early-help.casework"]
     # the notice pairs Schedule 1 para 1 (employment) with Art 9(2)(h), which it cannot support
     assert casework["Missing required items"] == "Schedule 1 condition"
-    assert "DPA 2018 Sch 1 Pt 2 para 18" in casework[EXPECTED_HEADER[32]]
-    assert casework[EXPECTED_HEADER[32]].startswith("Art 10 ")
-    assert casework[EXPECTED_HEADER[33]] == casework[EXPECTED_HEADER[18]] != ""
+    assert "DPA 2018 Sch 1 Pt 2 para 18" in casework[EXPECTED_HEADER[33]]
+    assert casework[EXPECTED_HEADER[33]].startswith("Art 10 ")
+    assert casework[EXPECTED_HEADER[34]] == casework[EXPECTED_HEADER[19]] != ""
     assert "MOSAIC" in casework["Location of personal data"].split("; ")
 
 

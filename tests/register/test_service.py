@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from helpers import export, import_doc, resolve, session_for
+from helpers import export, import_doc, resolve, revised, session_for
 from sqlmodel import Session, func, select
 
 from app.errors import Conflict, InvalidDocument
@@ -44,9 +44,13 @@ def _dated(document: NoticeDocument, when: date, **notice: str) -> NoticeDocumen
 
 def test_a_new_import_supersedes_and_dates_select_versions(fresh_db: str, seed: SeedSet) -> None:
     original = _camden(seed)
-    revised = _dated(original, date(2025, 4, 1), change_summary="National Insights ended")
+    later = _dated(
+        revised(original, "National Insights ended"),
+        date(2025, 4, 1),
+        change_summary="National Insights ended",
+    )
     with session_for(fresh_db) as session:
-        v2 = import_doc(session, revised)
+        v2 = import_doc(session, later)
         assert v2.version == 2 and v2.status == "published"
         v1 = resolve(session, "camden-early-help", version=1)
         assert v1.effective_to == date(2025, 4, 1) and v2.effective_to is None
