@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,54 @@ def test_export_of_an_unknown_service_fails_cleanly(database: str) -> None:
     result = runner.invoke(cli, ["export", "nowhere"])
     assert result.exit_code == 1
     assert "No service 'nowhere'" in result.output
+
+
+def test_terms_add_rename_retire_and_list(database: str) -> None:
+    assert runner.invoke(cli, ["seed", "load"]).exit_code == 0
+    added = runner.invoke(
+        cli,
+        [
+            *("terms", "add", "parties", "camden:family-hub", "--name", "Family Hub"),
+            *("--parent", "council-services", "--kind", "category"),
+        ],
+    )
+    assert added.exit_code == 0, added.output
+    shared = runner.invoke(
+        cli, ["terms", "add", "data-subjects", "kinship-carer", "--name", "Kinship carer"]
+    )
+    assert shared.exit_code == 0, shared.output
+    renamed = runner.invoke(
+        cli, ["terms", "rename", "parties", "camden:family-hub", "Camden Family Hub"]
+    )
+    assert renamed.exit_code == 0, renamed.output
+    retired = runner.invoke(
+        cli,
+        [
+            *("terms", "retire", "parties", "camden:family-hub", "--on", "2026-04-01"),
+            *("--replaced-by", "childrens-centres"),
+        ],
+    )
+    assert retired.exit_code == 0, retired.output
+
+    own = runner.invoke(cli, ["terms", "list", "parties", "--controller", "camden"])
+    assert own.exit_code == 0
+    assert own.stdout.splitlines() == [
+        "camden:family-hub\tCamden Family Hub\tcamden\t"
+        f"{date.today().isoformat()}\tretired 2026-04-01\treplaced by childrens-centres"
+    ]
+    current = runner.invoke(cli, ["terms", "list", "parties", "--current"])
+    assert "camden:family-hub" not in current.stdout and "police\tPolice" in current.stdout
+    subjects = runner.invoke(cli, ["terms", "list", "data-subjects", "--shared"])
+    assert "kinship-carer\tKinship carer\tshared" in subjects.stdout
+
+    unknown = runner.invoke(
+        cli, ["terms", "retire", "parties", "camden:family-hub", "--replaced-by", "polise"]
+    )
+    assert unknown.exit_code == 1
+    assert "unknown" in unknown.output.lower() and "police" in unknown.output
+    taken = runner.invoke(cli, ["terms", "add", "parties", "police", "--name", "Police"])
+    assert taken.exit_code == 1 and "already exists" in taken.output
+    statute = runner.invoke(cli, ["terms", "add", "statutes", "camden:scheme", "--name", "S"])
+    assert statute.exit_code == 2 and "kind" in statute.output
+    wrong = runner.invoke(cli, ["terms", "list", "lawful-bases"])
+    assert wrong.exit_code == 2 and "data-categories" in wrong.output

@@ -88,26 +88,30 @@ class StatutePublic(StatuteBase):
 
 
 class DataCategoryCreate(DataCategoryBase):
-    """A new data category. A council's own is '<controller>:<slug>'; a shared one (admin)
-    has no namespace. ``added`` defaults to today."""
+    """A new data category. A council's own is '<controller>:<slug>'; a shared one (admin
+    key) has no namespace. `added` defaults to today."""
 
 
 class DataSubjectCreate(DataSubjectBase):
-    """A new data subject (see :class:`DataCategoryCreate`)."""
+    """A new data subject: '<controller>:<slug>' for a council's own, no namespace for a
+    shared one (admin key). `added` defaults to today."""
 
 
 class PartyCreate(PartyBase):
-    """A new party (see :class:`DataCategoryCreate`)."""
+    """A new party (a source or recipient): '<controller>:<slug>' for a council's own, no
+    namespace for a shared one (admin key). `added` defaults to today."""
 
 
 class StatuteCreate(StatuteBase):
-    """A new entry of the legislation registry (see :class:`DataCategoryCreate`)."""
+    """A new entry of the legislation registry (`title` or `name`): '<controller>:<slug>' for
+    a council's own (e.g. its policies), no namespace for a shared one (admin key). `added`
+    defaults to today."""
 
 
 class TermUpdate(BaseModel):
     """What may change in a term (only the fields sent change). The slug never changes:
-    renaming changes ``name``. Versions already published keep the terms they were published
-    with. Retiring is ``POST …/{slug}/retire``."""
+    renaming changes `name`. Versions already published keep the terms they were published
+    with. Retiring is `POST …/{slug}/retire`."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -156,8 +160,8 @@ class StatuteUpdate(TermUpdate):
 
 
 class TermRetire(BaseModel):
-    """Retire a term: from ``retired`` (default today) it is no longer offered for new drafts;
-    ``replaced_by`` names the term to use instead. A term is never deleted."""
+    """Retire a term: from `retired` (default today) it is no longer offered for new drafts;
+    `replaced_by` names the term to use instead. A term is never deleted."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -9,7 +9,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.register.current import read_vocabulary
+from app.register.document import LocalTerm, LocalTerms
+from app.register.schemas import TermRetire
+from app.register.seeds import SeedSet
+from app.register.terms import retire_term
 from tests.conftest import _client
+from tests.helpers import TESTER, import_doc, session_for
 
 PROBLEM = "application/problem+json"
 PARTIES = "/v1/vocabularies/parties"
@@ -262,3 +268,25 @@ def test_legislation_entries(fresh_client: TestClient, keys: Keys) -> None:
     )
     assert unchanged.status_code == 200
     assert len(_events(fresh_client, keys, action="term.update")) == 1
+
+
+def test_importing_a_documents_own_terms_again_does_not_undo_a_retirement(
+    fresh_db: str, seed: SeedSet
+) -> None:
+    document = next(d for d in seed.documents if d.service.id == "camden-early-help")
+    own = LocalTerms(parties=[LocalTerm(slug="camden:family-hub", name="Family hub")])
+    with_terms = document.model_copy(update={"terms": own})
+    with session_for(fresh_db) as session:
+        import_doc(session, with_terms)
+        retire_term(
+            session=session,
+            vocab="parties",
+            slug="camden:family-hub",
+            retirement=TermRetire(retired=date(2026, 4, 1), replaced_by="childrens-centres"),
+            principal=TESTER,
+            today=date(2026, 3, 1),
+        )
+        import_doc(session, with_terms)
+        term = read_vocabulary(session=session).party("camden:family-hub")
+    assert term is not None and term.name == "Family hub"
+    assert term.retired == date(2026, 4, 1) and term.replaced_by == "childrens-centres"
