@@ -229,9 +229,24 @@ def test_retire_with_a_date_and_a_replacement(fresh_client: TestClient, keys: Ke
     assert one["retired"] == "2026-04-01", "a retired term is still there"
     today = fresh_client.post(f"{SUBJECTS}/child/retire", headers=editor)
     assert today.status_code == 403, "a shared term is retired by an admin"
-    by_admin = fresh_client.post(f"{SUBJECTS}/carer/retire", headers=keys["admin"])
+    by_admin = fresh_client.post(
+        f"{SUBJECTS}/carer/retire", json={"replaced_by": "parent-carer"}, headers=keys["admin"]
+    )
     assert by_admin.status_code == 200
     assert by_admin.json()["retired"] == date.today().isoformat()
+    # a draft that uses the retired term is told which term replaced it, with the fix
+    checks = "/v1/services/camden-early-help/notice/checks"
+    assert fresh_client.post(
+        "/v1/services/camden-early-help/notice/drafts", headers=editor
+    ).is_success
+    found = fresh_client.get(checks, params={"version": 2}, headers=editor).json()["findings"]
+    retired_uses = [f for f in found if f["rule"] == "vocabulary.retired-term"]
+    assert retired_uses and all("use 'parent-carer'" in f["message"] for f in retired_uses)
+    assert retired_uses[0]["fix"][0]["value"] == "parent-carer"
+    # the published version is checked against today's terms too (it is told, as info)
+    published = fresh_client.get(checks, params={"version": 1}).json()["findings"]
+    told = [f for f in published if f["rule"] == "vocabulary.retired-term"]
+    assert told and {f["severity"] for f in told} == {"info"}
     events = _events(fresh_client, keys, action="term.retire")
     assert [(e["target"], e["outcome"]) for e in events] == [
         ("vocabularies/data-subjects/carer", "ok"),
