@@ -4,12 +4,13 @@ committed here.
 
 Who may write what:
 
-- a **shared** term (a slug without a namespace, like the shipped ones) needs an ``admin`` key;
+- a **shared** term (a slug without a namespace, like the shipped ones) needs an ``admin`` key
+  that is not bound to particular councils;
 - a council's **own** term is namespaced to its controller (``camden:family-hub``, as a
   document's local terms are) and may be written by an ``editor``, ``publisher`` or ``admin``
-  key, for a controller the register knows (and that the key acts for, where keys are bound
-  to controllers). A council's term leans only on shared terms and its own (parent,
-  ``replaced_by``, successor); a shared term only on shared terms.
+  key, for a controller the register knows and the key acts for (a key bound to controllers
+  acts for those only; a global key for all). A council's term leans only on shared terms and
+  its own (parent, ``replaced_by``, successor); a shared term only on shared terms.
 
 A term is never deleted: it is retired from a date, optionally ``replaced_by`` another term.
 Renaming changes the ``name`` and keeps the slug. Versions already published keep rendering
@@ -23,7 +24,7 @@ is no longer served (see :mod:`app.cache`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import date
 from difflib import get_close_matches
 from typing import Any, Literal
@@ -84,6 +85,12 @@ def _deny(*, session: Session, principal: Principal, action: str, target: str, w
     raise Forbidden(why)
 
 
+def bound_to(principal: Principal) -> frozenset[str] | None:
+    """The controllers a key is bound to; None for a key that is not bound (global)."""
+    bound: Iterable[str] | None = getattr(principal, "controllers", None)
+    return frozenset(bound) if bound is not None else None
+
+
 def _authorise(
     *, session: Session, principal: Principal, vocab: str, slug: str, action: str
 ) -> str | None:
@@ -91,15 +98,18 @@ def _authorise(
     namespace that is not a known controller)."""
     controller = owner(slug)
     target = _target(vocab, slug)
+    bound = bound_to(principal)
     if controller is None:
-        if not principal.allows(SHARED_SCOPE):
+        if not principal.allows(SHARED_SCOPE) or bound is not None:
             _deny(
                 session=session,
                 principal=principal,
                 action=action,
                 target=target,
-                why=f"Shared terms need a key with scope {SHARED_SCOPE}; yours is "
-                f"{principal.scope}. A council's own term is '<controller>:<slug>'.",
+                why=f"Shared terms need a key with scope {SHARED_SCOPE} bound to no council; "
+                f"yours is {principal.scope}"
+                + (" bound to a council" if bound is not None else "")
+                + ". A council's own term is '<controller>:<slug>'.",
             )
         return None
     if not any(principal.allows(s) for s in OWN_SCOPES):
@@ -111,8 +121,7 @@ def _authorise(
             why=f"A council's terms need a key with scope {' or '.join(OWN_SCOPES)}; "
             f"yours is {principal.scope}",
         )
-    bound: Sequence[str] | None = getattr(principal, "controllers", None)
-    if bound and controller not in bound:
+    if bound is not None and controller not in bound:
         _deny(
             session=session,
             principal=principal,

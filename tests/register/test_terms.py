@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
+from app.audit.models import AuditEvent
+from app.auth.service import Principal
+from app.errors import Forbidden
 from app.register.current import read_vocabulary
 from app.register.document import LocalTerm, LocalTerms
 from app.register.schemas import TermRetire
 from app.register.seeds import SeedSet
-from app.register.terms import retire_term
+from app.register.terms import add_term, retire_term
+from app.register.vocabulary import PartyBase, TermBase
 from tests.conftest import _client
 from tests.helpers import TESTER, import_doc, session_for
 
@@ -23,6 +29,7 @@ SUBJECTS = "/v1/vocabularies/data-subjects"
 CATEGORIES = "/v1/vocabularies/data-categories"
 STATUTES = "/v1/vocabularies/statutes"
 Keys = dict[str, dict[str, str]]
+TODAY = date(2026, 12, 1)
 
 
 def _events(client: TestClient, keys: Keys, **params: str) -> list[dict[str, Any]]:
@@ -305,3 +312,33 @@ def test_importing_a_documents_own_terms_again_does_not_undo_a_retirement(
         term = read_vocabulary(session=session).party("camden:family-hub")
     assert term is not None and term.name == "Family hub"
     assert term.retired == date(2026, 4, 1) and term.replaced_by == "childrens-centres"
+
+
+@dataclass(frozen=True)
+class BoundKey(Principal):
+    """A key bound to controllers (as keys bound to their council are)."""
+
+    controllers: frozenset[str] | None = None
+
+
+def test_a_key_bound_to_councils_writes_their_terms_only(fresh_db: str) -> None:
+    camden_editor = BoundKey(name="camden-ig", scope="editor", controllers=frozenset({"camden"}))
+    camden_admin = BoundKey(name="camden-admin", scope="admin", controllers=frozenset({"camden"}))
+    nobody = BoundKey(name="unbound-editor", scope="editor", controllers=frozenset())
+
+    def add(session: Session, who: Principal, slug: str) -> TermBase:
+        term = PartyBase(slug=slug, name="Hub", kind="category")
+        return add_term(session=session, vocab="parties", term=term, principal=who, today=TODAY)
+
+    with session_for(fresh_db) as session:
+        assert add(session, camden_editor, "camden:hub").controller == "camden"
+        for who, slug in (
+            (camden_editor, "southwark:hub"),
+            (nobody, "camden:hub2"),
+            (camden_admin, "hubs"),
+        ):
+            with pytest.raises(Forbidden):
+                add(session, who, slug)
+        assert add(session, TESTER, "hubs").controller is None, "a global admin adds shared terms"
+        denied = session.exec(select(AuditEvent).where(AuditEvent.outcome == "denied")).all()
+    assert sorted(e.actor for e in denied) == ["camden-admin", "camden-ig", "unbound-editor"]
