@@ -30,6 +30,7 @@ from difflib import get_close_matches
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.audit.service import record, record_now
@@ -226,7 +227,11 @@ def _save(
     action: str,
     before: TermBase | None,
 ) -> TermBase:
-    register.save_terms(session=session, vocabulary=Vocabulary(**{vocab: [term]}))  # type: ignore[arg-type]
+    try:
+        register.save_terms(session=session, vocabulary=Vocabulary(**{vocab: [term]}))  # type: ignore[arg-type]
+    except IntegrityError as exc:  # the same slug, added at the same moment
+        session.rollback()
+        raise Conflict(f"The {what(vocab)} '{term.slug}' already exists") from exc
     old = before.model_dump(mode="json") if before is not None else None
     new = term.model_dump(mode="json")
     detail: dict[str, Any] = {"vocabulary": vocab}

@@ -19,7 +19,7 @@ from app.register.document import LocalTerm, LocalTerms
 from app.register.schemas import TermRetire
 from app.register.seeds import SeedSet
 from app.register.terms import add_term, retire_term
-from app.register.vocabulary import PartyBase, TermBase
+from app.register.vocabulary import PartyBase, TermBase, Vocabulary
 from tests.conftest import _client
 from tests.helpers import TESTER, import_doc, session_for
 
@@ -342,3 +342,26 @@ def test_a_key_bound_to_councils_writes_their_terms_only(fresh_db: str) -> None:
         assert add(session, TESTER, "hubs").controller is None, "a global admin adds shared terms"
         denied = session.exec(select(AuditEvent).where(AuditEvent.outcome == "denied")).all()
     assert sorted(e.actor for e in denied) == ["camden-admin", "camden-ig", "unbound-editor"]
+
+
+def test_a_write_rebuilds_the_vocabulary_once(
+    fresh_client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.register.current as current
+
+    builds: list[int] = []
+    real = current.read_vocabulary
+
+    def counted(*, session: Session) -> Vocabulary:
+        builds.append(1)
+        return real(session=session)
+
+    assert fresh_client.get("/v1/parties").status_code == 200
+    monkeypatch.setattr(current, "read_vocabulary", counted)
+    term = {"slug": "camden:hub", "name": "Hub"}
+    assert fresh_client.post(PARTIES, json=term, headers=keys["editor"]).status_code == 201
+    for path in ("/v1/parties", "/v1/data-categories", f"{PARTIES}/camden:hub", "/v1/parties"):
+        assert fresh_client.get(path).status_code == 200
+    assert len(builds) == 1
+    listed = fresh_client.get("/v1/parties", params={"limit": "500"}).json()["items"]
+    assert "camden:hub" in {p["slug"] for p in listed}
