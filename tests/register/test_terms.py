@@ -147,6 +147,10 @@ def test_unknown_references_get_did_you_mean(fresh_client: TestClient, keys: Key
     assert wrong_kind.status_code == 422
     assert "special_category" in wrong_kind.json()["errors"][0]["detail"]
 
+    bad_slug = fresh_client.post(PARTIES, json={"slug": "Camden Hub", "name": "X"}, headers=admin)
+    assert bad_slug.status_code == 422
+    assert bad_slug.json()["errors"][0]["pointer"] == "/slug"
+
     bad_field = fresh_client.post(
         PARTIES, json={"slug": "camden:x", "name": "X", "kind": "gang"}, headers=admin
     )
