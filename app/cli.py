@@ -252,6 +252,32 @@ def terms_list(
         typer.echo("\t".join([t.slug, t.name, t.controller or "shared", added, retired, replaced]))
 
 
+@terms_cli.command("load")
+def terms_load(
+    seed_dir: Annotated[
+        Path | None, typer.Option(help="Seed directory (default ROPA_SEED_DIR)")
+    ] = None,
+) -> None:
+    """Add the shipped vocabulary terms (SEED_DIR/vocab) the register does not have yet, e.g.
+    after upgrading. Terms it has are not changed (a council may have renamed or retired them)."""
+    from app.register.terms import load_shipped
+
+    try:
+        shipped = read_vocabulary_dir((seed_dir or get_settings().seed_dir) / "vocab")
+    except DocumentFileError as exc:
+        raise _fail(str(exc)) from exc
+    added: dict[str, list[str]] = {}
+    _term_write(
+        "vocab",
+        lambda session: added.update(
+            load_shipped(session=session, shipped=shipped, principal=SEED)
+        ),
+    )
+    for vocab, slugs in added.items():
+        typer.echo(f"{vocab.replace('_', '-')}: added {len(slugs)}: {', '.join(slugs)}")
+    typer.echo(f"added {sum(map(len, added.values()))} shipped terms")
+
+
 @terms_cli.command("add")
 def terms_add(
     vocabulary: VocabArgument,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -166,3 +167,24 @@ def test_terms_add_rename_retire_and_list(database: str) -> None:
     assert statute.exit_code == 2 and "kind" in statute.output
     wrong = runner.invoke(cli, ["terms", "list", "lawful-bases"])
     assert wrong.exit_code == 2 and "data-categories" in wrong.output
+
+
+def test_terms_load_adds_the_shipped_terms_a_register_lacks(database: str, tmp_path: Path) -> None:
+    assert runner.invoke(cli, ["seed", "load"]).exit_code == 0
+    assert runner.invoke(cli, ["terms", "rename", "data-subjects", "carer", "Carer"]).exit_code == 0
+    release = tmp_path / "seed"
+    shutil.copytree(PROJECT_ROOT / "seed" / "vocab", release / "vocab")
+    parties = release / "vocab" / "parties.yaml"
+    parties.write_text(
+        parties.read_text()
+        + "- slug: regional-adoption-agencies\n  name: Regional adoption agencies\n"
+        + "  kind: category\n  parent: adoption-agencies\n"
+    )
+    loaded = runner.invoke(cli, ["terms", "load", "--seed-dir", str(release)])
+    assert loaded.exit_code == 0, loaded.output
+    assert "parties: added 1: regional-adoption-agencies" in loaded.stdout
+    assert "added 1 shipped terms" in loaded.stdout
+    subjects = runner.invoke(cli, ["terms", "list", "data-subjects", "--shared"]).stdout
+    assert "carer\tCarer\tshared" in subjects, "a term the register has is left as it is"
+    again = runner.invoke(cli, ["terms", "load", "--seed-dir", str(release)])
+    assert again.exit_code == 0 and "added 0 shipped terms" in again.stdout

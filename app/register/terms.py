@@ -371,3 +371,32 @@ def list_terms(
     if retired_on is not None:
         terms = [t for t in terms if not t.is_retired(retired_on)]
     return terms
+
+
+def load_shipped(
+    *, session: Session, shipped: Vocabulary, principal: Principal
+) -> dict[str, list[str]]:
+    """Add the shipped terms (a new release's ``seed/vocab``) that the register does not have
+    yet, by vocabulary. Terms it has are left as they are: an admin may have renamed or
+    retired them since. Audited as one ``terms.load`` event; commits."""
+    current = read_vocabulary(session=session)
+    new = {
+        name: [t for slug, t in shipped.terms(name).items() if slug not in current.terms(name)]
+        for name in VOCABULARIES
+    }
+    added = {name: [t.slug for t in terms] for name, terms in new.items() if terms}
+    if not added:
+        return {}
+    after = current.merged(Vocabulary(**new))
+    _check_fit(before=current, after=after)
+    register.save_terms(session=session, vocabulary=Vocabulary(**new))
+    record(
+        session=session,
+        actor=principal.name,
+        action="terms.load",
+        target="vocabularies",
+        after={name: [t.model_dump(mode="json") for t in new[name]] for name in added},
+        detail={"added": added},
+    )
+    session.commit()
+    return added
