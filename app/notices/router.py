@@ -18,11 +18,11 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.auth.deps import optional_principal
-from app.auth.service import Principal
+from app.auth.service import Principal, sees_drafts
 from app.cache import representation
 from app.deps import AtQuery, SlugPath, VersionQuery
-from app.errors import NotAcceptable, NotFound, problem_responses
-from app.http import CURRENT, IMMUTABLE, PRIVATE, conditional_response, negotiate
+from app.errors import NotFound, problem_responses
+from app.http import CURRENT, IMMUTABLE, PRIVATE, choose_format, conditional_response
 from app.notices.checks import RULES, Finding, check_notice
 from app.notices.render import MEDIA_TYPES, Format, render_notice
 from app.notices.textchecks import check_text
@@ -43,21 +43,6 @@ HTML_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *",
     "Referrer-Policy": "no-referrer",
 }
-_FORMATS: dict[str, Format] = {
-    "text/html": "html",
-    "text/markdown": "markdown",
-    "text/plain": "text",
-}
-
-
-def _format(requested: Format | None, accept: str | None) -> Format:
-    offers = [MEDIA_TYPES[requested].split(";")[0]] if requested else list(_FORMATS)
-    found = negotiate(accept, offers)
-    if found is None:
-        if requested:
-            raise NotAcceptable(f"format={requested} is {offers[0]}, which Accept excludes")
-        raise NotAcceptable("This renders text/html, text/markdown or text/plain")
-    return _FORMATS[found]
 
 
 async def _chosen_or_draft(
@@ -76,6 +61,8 @@ async def _chosen_or_draft(
 
     def draft() -> NoticeVersion:
         with Session(request.app.state.engine) as session:
+            if not sees_drafts(session=session, principal=who, service_id=service_id):
+                raise NotFound(f"Service '{service_id}' has no version {version}")
             return get_draft(session=session, service_id=service_id, version=version)
 
     return await run_in_threadpool(draft)
@@ -104,7 +91,7 @@ async def render(
     at: AtQuery = None,
     version: VersionQuery = None,
 ) -> Response:
-    fmt = _format(format, request.headers.get("accept"))
+    fmt = choose_format(request.headers.get("accept"), MEDIA_TYPES, format)
     chosen = await _chosen_or_draft(request, service_id, at, version, who)
     full_page = page == "full"
     headers = HTML_HEADERS if fmt == "html" else None

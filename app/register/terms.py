@@ -24,7 +24,6 @@ is no longer served (see :mod:`app.cache`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from difflib import get_close_matches
 from typing import Any, Literal
@@ -34,7 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.audit.service import record, record_now
-from app.auth.service import Principal
+from app.auth.service import Principal, require_controllers
 from app.errors import Conflict, FieldError, Forbidden, InvalidQuery, NotFound, unknown_values
 from app.register import service as register
 from app.register.current import read_vocabulary
@@ -71,7 +70,11 @@ def owner(slug: str) -> str | None:
 
 
 def _target(vocab: str, slug: str) -> str:
-    return f"vocabularies/{path_of(vocab)}/{slug}"
+    """The audit target: a council's term under its controller (so that an auditor bound to
+    that council sees it), a shared term under ``vocabularies/``."""
+    target = f"vocabularies/{path_of(vocab)}/{slug}"
+    controller = owner(slug)
+    return f"controllers/{controller}/{target}" if controller else target
 
 
 def _deny(*, session: Session, principal: Principal, action: str, target: str, why: str) -> None:
@@ -86,12 +89,6 @@ def _deny(*, session: Session, principal: Principal, action: str, target: str, w
     raise Forbidden(why)
 
 
-def bound_to(principal: Principal) -> frozenset[str] | None:
-    """The controllers a key is bound to; None for a key that is not bound (global)."""
-    bound: Iterable[str] | None = getattr(principal, "controllers", None)
-    return frozenset(bound) if bound is not None else None
-
-
 def _authorise(
     *, session: Session, principal: Principal, vocab: str, slug: str, action: str
 ) -> str | None:
@@ -99,7 +96,7 @@ def _authorise(
     namespace that is not a known controller)."""
     controller = owner(slug)
     target = _target(vocab, slug)
-    bound = bound_to(principal)
+    bound = principal.controllers
     if controller is None:
         if not principal.allows(SHARED_SCOPE) or bound is not None:
             _deny(
@@ -122,14 +119,9 @@ def _authorise(
             why=f"A council's terms need a key with scope {' or '.join(OWN_SCOPES)}; "
             f"yours is {principal.scope}",
         )
-    if bound is not None and controller not in bound:
-        _deny(
-            session=session,
-            principal=principal,
-            action=action,
-            target=target,
-            why=f"This key does not act for controller '{controller}'",
-        )
+    require_controllers(
+        session=session, principal=principal, controllers=[controller], action=action, target=target
+    )
     if session.get(Controller, controller) is None:
         known = [str(c) for c in session.exec(select(Controller.id)).all()]
         raise unknown_values(
