@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -29,9 +30,15 @@ cli = typer.Typer(help="The council processing-activity register.", no_args_is_h
 db_cli = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 seed_cli = typer.Typer(help="Seed data.", no_args_is_help=True)
 keys_cli = typer.Typer(help="API keys (stored hashed; a key is shown once).", no_args_is_help=True)
+terms_cli = typer.Typer(
+    help="Vocabulary terms: parties, data subjects, data categories, statutes. Terms are never "
+    "deleted: they are retired.",
+    no_args_is_help=True,
+)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(seed_cli, name="seed")
 cli.add_typer(keys_cli, name="keys")
+cli.add_typer(terms_cli, name="terms")
 
 CLI = Principal(name="cli", scope="admin", role="cli")
 SEED = Principal(name="seed", scope="admin", role="seed")
@@ -294,6 +301,195 @@ def keys_revoke(name: str) -> None:
     except AppError as exc:
         raise _fail(str(exc.detail)) from exc
     typer.echo(f"revoked {name}")
+
+
+VocabArgument = Annotated[
+    str, typer.Argument(help="data-categories | data-subjects | parties | statutes")
+]
+SlugArgument = Annotated[
+    str, typer.Argument(help="'<controller>:<slug>' for a council's own term; no namespace: shared")
+]
+
+
+def _vocab(name: str) -> str:
+    from app.register.terms import TERM_PATHS
+
+    if name not in TERM_PATHS:
+        raise _fail(f"unknown vocabulary '{name}': one of {', '.join(TERM_PATHS)}", 2)
+    return TERM_PATHS[name]
+
+
+def _term_write(action: str, write: Callable[[Session], object]) -> None:
+    """Run a term write as the CLI (an admin), reporting problems as the API does."""
+    engine = _engine()
+    migrate.upgrade(engine)
+    try:
+        with Session(writer(engine)) as session:
+            write(session)
+    except AppError as exc:
+        raise _app_error(exc, action) from exc
+
+
+@terms_cli.command("list")
+def terms_list(
+    vocabulary: VocabArgument,
+    controller: Annotated[str | None, typer.Option(help="Only this controller's own terms")] = None,
+    shared: Annotated[bool, typer.Option(help="Only the shared terms")] = False,
+    current: Annotated[bool, typer.Option(help="Leave out the terms retired today")] = False,
+) -> None:
+    """List terms: slug, name, whose (a controller or 'shared'), added, retired, replaced by."""
+    from app.register.terms import list_terms
+
+    vocab = _vocab(vocabulary)
+    with Session(_engine()) as session:
+        terms = list_terms(
+            vocabulary=read_vocabulary(session=session),
+            vocab=vocab,
+            controller=controller,
+            shared=shared,
+            retired_on=date.today() if current else None,
+        )
+    for t in terms:
+        retired = f"retired {t.retired.isoformat()}" if t.retired else ""
+        replaced = f"replaced by {t.replaced_by}" if t.replaced_by else ""
+        added = t.added.isoformat() if t.added else ""
+        typer.echo("\t".join([t.slug, t.name, t.controller or "shared", added, retired, replaced]))
+
+
+@terms_cli.command("load")
+def terms_load(
+    seed_dir: Annotated[
+        Path | None, typer.Option(help="Seed directory (default ROPA_SEED_DIR)")
+    ] = None,
+) -> None:
+    """Add the shipped vocabulary terms (SEED_DIR/vocab) the register does not have yet, e.g.
+    after upgrading. Terms it has are not changed (a council may have renamed or retired them)."""
+    from app.register.terms import load_shipped
+
+    try:
+        shipped = read_vocabulary_dir((seed_dir or get_settings().seed_dir) / "vocab")
+    except DocumentFileError as exc:
+        raise _fail(str(exc)) from exc
+    added: dict[str, list[str]] = {}
+    _term_write(
+        "vocab",
+        lambda session: added.update(
+            load_shipped(session=session, shipped=shipped, principal=SEED)
+        ),
+    )
+    for vocab, slugs in added.items():
+        typer.echo(f"{vocab.replace('_', '-')}: added {len(slugs)}: {', '.join(slugs)}")
+    typer.echo(f"added {sum(map(len, added.values()))} shipped terms")
+
+
+@terms_cli.command("add")
+def terms_add(
+    vocabulary: VocabArgument,
+    slug: SlugArgument,
+    name: Annotated[str, typer.Option(help="The name residents read")],
+    parent: Annotated[str | None, typer.Option(help="The broader term")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            help="data categories: personal | special_category | criminal_offence; parties: "
+            "organisation | category; statutes: act | si | guidance | code | eu_regulation"
+        ),
+    ] = None,
+    description: Annotated[str | None, typer.Option()] = None,
+    source: Annotated[str | None, typer.Option(help="Where the facts come from")] = None,
+    added: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default today)")] = None,
+    year: Annotated[int | None, typer.Option(help="Statutes: the year")] = None,
+    number: Annotated[int | None, typer.Option(help="Statutes: chapter or SI number")] = None,
+    legislation_type: Annotated[
+        str | None, typer.Option(help="Statutes: ukpga, uksi, … as in legislation.gov.uk")
+    ] = None,
+    uri: Annotated[str | None, typer.Option(help="Statutes: the legislation.gov.uk URI")] = None,
+) -> None:
+    """Add a term, as POST /v1/vocabularies/VOCABULARY does."""
+    from pydantic import ValidationError
+
+    from app.register.terms import add_term
+    from app.register.vocabulary import TERM_CLASSES
+
+    vocab = _vocab(vocabulary)
+    given = {
+        "slug": slug,
+        "name": name,
+        "parent": parent,
+        "kind": kind,
+        "description": description,
+        "source": source,
+        "added": added,
+        "year": year,
+        "number": number,
+        "legislation_type": legislation_type,
+        "uri": uri,
+    }
+    try:
+        term = TERM_CLASSES[vocab].model_validate({k: v for k, v in given.items() if v is not None})
+    except ValidationError as exc:
+        raise _fail(
+            "\n".join(f"{slug}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()),
+            2,
+        ) from exc
+    _term_write(
+        slug,
+        lambda session: add_term(
+            session=session, vocab=vocab, term=term, principal=CLI, today=date.today()
+        ),
+    )
+    typer.echo(f"added {vocabulary} {slug}")
+
+
+@terms_cli.command("rename")
+def terms_rename(vocabulary: VocabArgument, slug: SlugArgument, name: str) -> None:
+    """Give a term a new NAME; its slug stays. Published versions keep the name they were
+    published with."""
+    from app.register.schemas import TermUpdate
+    from app.register.terms import update_term
+
+    vocab = _vocab(vocabulary)
+    _term_write(
+        slug,
+        lambda session: update_term(
+            session=session, vocab=vocab, slug=slug, changes=TermUpdate(name=name), principal=CLI
+        ),
+    )
+    typer.echo(f"renamed {vocabulary} {slug}: {name}")
+
+
+@terms_cli.command("retire")
+def terms_retire(
+    vocabulary: VocabArgument,
+    slug: SlugArgument,
+    on: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default today)")] = None,
+    replaced_by: Annotated[str | None, typer.Option(help="The term to use instead")] = None,
+) -> None:
+    """Retire a term (never deleted): not offered for new drafts from ON."""
+    from pydantic import ValidationError
+
+    from app.register.schemas import TermRetire
+    from app.register.terms import retire_term
+
+    vocab = _vocab(vocabulary)
+    try:
+        retirement = TermRetire.model_validate({"retired": on, "replaced_by": replaced_by})
+    except ValidationError as exc:
+        raise _fail(f"{slug}: {exc.errors()[0]['msg']}", 2) from exc
+    _term_write(
+        slug,
+        lambda session: retire_term(
+            session=session,
+            vocab=vocab,
+            slug=slug,
+            retirement=retirement,
+            principal=CLI,
+            today=date.today(),
+        ),
+    )
+    typer.echo(
+        f"retired {vocabulary} {slug}" + (f", replaced by {replaced_by}" if replaced_by else "")
+    )
 
 
 @cli.command("import")

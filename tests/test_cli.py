@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -297,3 +299,75 @@ def test_serve_defaults_the_public_base_url_to_the_bind_address(
     result = runner.invoke(cli, ["serve", "--port", "8124", "--no-seed"])
     assert result.exit_code == 0, result.output
     assert get_settings().public_base_url == "https://ropa.council.example"
+
+
+def test_terms_add_rename_retire_and_list(database: str) -> None:
+    assert runner.invoke(cli, ["seed", "load"]).exit_code == 0
+    added = runner.invoke(
+        cli,
+        [
+            *("terms", "add", "parties", "camden:family-hub", "--name", "Family Hub"),
+            *("--parent", "council-services", "--kind", "category"),
+        ],
+    )
+    assert added.exit_code == 0, added.output
+    shared = runner.invoke(
+        cli, ["terms", "add", "data-subjects", "kinship-carer", "--name", "Kinship carer"]
+    )
+    assert shared.exit_code == 0, shared.output
+    renamed = runner.invoke(
+        cli, ["terms", "rename", "parties", "camden:family-hub", "Camden Family Hub"]
+    )
+    assert renamed.exit_code == 0, renamed.output
+    retired = runner.invoke(
+        cli,
+        [
+            *("terms", "retire", "parties", "camden:family-hub", "--on", "2026-04-01"),
+            *("--replaced-by", "childrens-centres"),
+        ],
+    )
+    assert retired.exit_code == 0, retired.output
+
+    own = runner.invoke(cli, ["terms", "list", "parties", "--controller", "camden"])
+    assert own.exit_code == 0
+    assert own.stdout.splitlines() == [
+        "camden:family-hub\tCamden Family Hub\tcamden\t"
+        f"{date.today().isoformat()}\tretired 2026-04-01\treplaced by childrens-centres"
+    ]
+    current = runner.invoke(cli, ["terms", "list", "parties", "--current"])
+    assert "camden:family-hub" not in current.stdout and "police\tPolice" in current.stdout
+    subjects = runner.invoke(cli, ["terms", "list", "data-subjects", "--shared"])
+    assert "kinship-carer\tKinship carer\tshared" in subjects.stdout
+
+    unknown = runner.invoke(
+        cli, ["terms", "retire", "parties", "camden:family-hub", "--replaced-by", "polise"]
+    )
+    assert unknown.exit_code == 1
+    assert "unknown" in unknown.output.lower() and "police" in unknown.output
+    taken = runner.invoke(cli, ["terms", "add", "parties", "police", "--name", "Police"])
+    assert taken.exit_code == 1 and "already exists" in taken.output
+    statute = runner.invoke(cli, ["terms", "add", "statutes", "camden:scheme", "--name", "S"])
+    assert statute.exit_code == 2 and "kind" in statute.output
+    wrong = runner.invoke(cli, ["terms", "list", "lawful-bases"])
+    assert wrong.exit_code == 2 and "data-categories" in wrong.output
+
+
+def test_terms_load_adds_the_shipped_terms_a_register_lacks(database: str, tmp_path: Path) -> None:
+    assert runner.invoke(cli, ["seed", "load"]).exit_code == 0
+    assert runner.invoke(cli, ["terms", "rename", "data-subjects", "carer", "Carer"]).exit_code == 0
+    release = tmp_path / "seed"
+    shutil.copytree(PROJECT_ROOT / "seed" / "vocab", release / "vocab")
+    parties = release / "vocab" / "parties.yaml"
+    parties.write_text(
+        parties.read_text()
+        + "- slug: regional-adoption-agencies\n  name: Regional adoption agencies\n"
+        + "  kind: category\n  parent: adoption-agencies\n"
+    )
+    loaded = runner.invoke(cli, ["terms", "load", "--seed-dir", str(release)])
+    assert loaded.exit_code == 0, loaded.output
+    assert "parties: added 1: regional-adoption-agencies" in loaded.stdout
+    assert "added 1 shipped terms" in loaded.stdout
+    subjects = runner.invoke(cli, ["terms", "list", "data-subjects", "--shared"]).stdout
+    assert "carer\tCarer\tshared" in subjects, "a term the register has is left as it is"
+    again = runner.invoke(cli, ["terms", "load", "--seed-dir", str(release)])
+    assert again.exit_code == 0 and "added 0 shipped terms" in again.stdout

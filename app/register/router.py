@@ -1,42 +1,59 @@
-"""Read API v1: controllers, services, notice documents, activities, vocabularies."""
+"""Read API v1: controllers, services, notice documents, activities, vocabularies; and the
+vocabulary term writes (``/v1/vocabularies/…``, see :mod:`app.register.terms`)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from app.auth.deps import require
+from app.auth.service import Principal
 from app.deps import (
     AtQuery,
     RecordedAtQuery,
     SlugPath,
     SlugQuery,
+    TermPath,
     TermQuery,
     TextQuery,
     VersionQuery,
+    WriteSessionDep,
 )
 from app.errors import problem_responses
 from app.http import CURRENT, IMMUTABLE
 from app.pagination import Page, PageDep
 from app.register import service as svc
 from app.register import store
-from app.register.api import Chosen, answer, choose
+from app.register import terms as term_writes
+from app.register.api import Chosen, answer, choose, register_of
 from app.register.current import State
 from app.register.document import NoticeDocument, VersionStatus
 from app.register.models import Controller, NoticeVersion, Service
 from app.register.schemas import (
     ActivityPublic,
     ControllerPublic,
+    DataCategoryCreate,
     DataCategoryPublic,
+    DataCategoryUpdate,
+    DataSubjectCreate,
     DataSubjectPublic,
+    DataSubjectUpdate,
     LawfulBasisPublic,
+    PartyCreate,
     PartyPublic,
+    PartyUpdate,
     ServicePublic,
+    StatuteCreate,
     StatutePublic,
+    StatuteUpdate,
+    TermRetire,
 )
+from app.register.vocabulary import TermBase, Vocabulary
+from app.register.vocabulary import what as term_what
 
 router = APIRouter(prefix="/v1")
 
@@ -317,23 +334,21 @@ async def get_activity(
 # --- vocabularies ----------------------------------------------------------------------------
 
 
+def term_public(
+    vocabulary: Vocabulary, vocab: str, term: TermBase, public: type[BaseModel]
+) -> BaseModel:
+    """A term as the API shows it (a data category with the kind the law gives it)."""
+    extra = {"kind": vocabulary.category_kind(term.slug)} if vocab == "data_categories" else {}
+    return public.model_validate(term.model_dump() | extra)
+
+
 def _terms_route(path: str, vocab: str, public: type[BaseModel], summary: str) -> None:
     async def list_terms(request: Request, page: PageDep) -> Response:
         def make(_session: Session, state: State) -> bytes:
             terms, total = svc.list_terms(
                 vocabulary=state.vocabulary, vocab=vocab, limit=page.limit, offset=page.offset
             )
-            items = [
-                public.model_validate(
-                    t.model_dump()
-                    | (
-                        {"kind": state.vocabulary.category_kind(t.slug)}
-                        if vocab == "data_categories"
-                        else {}
-                    )
-                )
-                for t in terms
-            ]
+            items = [term_public(state.vocabulary, vocab, t, public) for t in terms]
             return dump(page.of(items, total))
 
         return await answer(request, ("terms", vocab, page), make)
@@ -355,3 +370,141 @@ _terms_route("/data-subjects", "data_subjects", DataSubjectPublic, "The data sub
 _terms_route("/parties", "parties", PartyPublic, "Parties: sources and recipients")
 _terms_route("/statutes", "statutes", StatutePublic, "The legislation registry")
 _terms_route("/lawful-bases", "lawful_bases", LawfulBasisPublic, "Lawful bases and conditions")
+
+
+# --- writing terms ---------------------------------------------------------------------------
+
+TermWriter = Annotated[Principal, Depends(require(*term_writes.OWN_SCOPES))]
+TERM_WRITE = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
+WHO_WRITES = (
+    "A council's own term ('<controller>:<slug>') needs an editor, publisher or admin key; a "
+    "shared term (no namespace) an admin key. Audited. Published versions keep the terms they "
+    "were published with."
+)
+
+
+def _written(
+    request: Request,
+    vocab: str,
+    public: type[BaseModel],
+    term: TermBase,
+    status: int = 200,
+    **headers: str,
+) -> Response:
+    """A written term, as the rebuilt vocabulary shows it."""
+    state = register_of(request).state()  # the vocabulary, rebuilt once after the write
+    return Response(
+        content=dump(term_public(state.vocabulary, vocab, term, public)),
+        media_type="application/json",
+        status_code=status,
+        headers={"Cache-Control": "no-store", **headers},
+    )
+
+
+def _term_write_routes(
+    path: str,
+    vocab: str,
+    public: type[BaseModel],
+    create: type[BaseModel],
+    update: type[BaseModel],
+) -> None:
+    base = f"/vocabularies/{path}"
+    what = term_what(vocab)
+
+    async def get_term(request: Request, slug: TermPath) -> Response:
+        def make(_session: Session, state: State) -> bytes:
+            term = term_writes.get_term(state.vocabulary, vocab, slug)
+            return dump(term_public(state.vocabulary, vocab, term, public))
+
+        return await answer(request, ("term", vocab, slug), make)
+
+    def add_term(
+        request: Request, body: Any, session: WriteSessionDep, who: TermWriter
+    ) -> Response:
+        term = term_writes.add_term(
+            session=session, vocab=vocab, term=body, principal=who, today=date.today()
+        )
+        return _written(request, vocab, public, term, 201, Location=f"/v1{base}/{term.slug}")
+
+    def change_term(
+        request: Request, slug: TermPath, body: Any, session: WriteSessionDep, who: TermWriter
+    ) -> Response:
+        term = term_writes.update_term(
+            session=session, vocab=vocab, slug=slug, changes=body, principal=who
+        )
+        return _written(request, vocab, public, term)
+
+    def retire_term(
+        request: Request,
+        slug: TermPath,
+        session: WriteSessionDep,
+        who: TermWriter,
+        body: Annotated[TermRetire | None, Body()] = None,
+    ) -> Response:
+        term = term_writes.retire_term(
+            session=session,
+            vocab=vocab,
+            slug=slug,
+            retirement=body or TermRetire(),
+            principal=who,
+            today=date.today(),
+        )
+        return _written(request, vocab, public, term)
+
+    add_term.__annotations__["body"] = create
+    change_term.__annotations__["body"] = update
+    for fn, verb in (
+        (get_term, "get"),
+        (add_term, "add"),
+        (change_term, "change"),
+        (retire_term, "retire"),
+    ):
+        fn.__name__ = f"{verb}_{vocab}_term"
+    common: dict[str, Any] = {"tags": ["vocabularies"], "response_model": public}
+    router.add_api_route(
+        f"{base}/{{slug}}",
+        get_term,
+        methods=["GET"],
+        responses=READ,
+        summary=f"One {what}, retired or not",
+        **common,
+    )
+    router.add_api_route(
+        base,
+        add_term,
+        methods=["POST"],
+        status_code=201,
+        responses=TERM_WRITE,
+        summary=f"Add a {what}",
+        description=WHO_WRITES + " `added` defaults to today. 409 if the slug is taken.",
+        **common,
+    )
+    router.add_api_route(
+        f"{base}/{{slug}}",
+        change_term,
+        methods=["PATCH"],
+        responses=TERM_WRITE,
+        summary=f"Change a {what} (rename: a new `name`; the slug stays)",
+        description=WHO_WRITES + " Only the fields sent change.",
+        **common,
+    )
+    router.add_api_route(
+        f"{base}/{{slug}}/retire",
+        retire_term,
+        methods=["POST"],
+        responses=TERM_WRITE,
+        summary=f"Retire a {what} (never deleted)",
+        description=WHO_WRITES + " From `retired` (default today) the term is no longer offered "
+        "for new drafts; `replaced_by` names the term to use instead.",
+        **common,
+    )
+
+
+_term_write_routes(
+    "data-categories", "data_categories", DataCategoryPublic, DataCategoryCreate, DataCategoryUpdate
+)
+_term_write_routes(
+    "data-subjects", "data_subjects", DataSubjectPublic, DataSubjectCreate, DataSubjectUpdate
+)
+_term_write_routes("parties", "parties", PartyPublic, PartyCreate, PartyUpdate)
+_term_write_routes("statutes", "statutes", StatutePublic, StatuteCreate, StatuteUpdate)

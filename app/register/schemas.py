@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.register.document import Activity, CategoryKind, ControllerDoc, VersionStatus
+from app.register.document import (
+    Activity,
+    CategoryKind,
+    ControllerDoc,
+    ShortText,
+    TermSlug,
+    Text,
+    VersionStatus,
+)
 from app.register.vocabulary import (
     DataCategoryBase,
     DataSubjectBase,
@@ -86,6 +94,91 @@ class LawfulBasisPublic(LawfulBasisBase):
 
 class StatutePublic(StatuteBase):
     pass
+
+
+# --- writing terms: XCreate (the whole term) / XUpdate (what may change) / TermRetire ---------
+
+
+class DataCategoryCreate(DataCategoryBase):
+    """A new data category. A council's own is '<controller>:<slug>'; a shared one (admin
+    key) has no namespace. `added` defaults to today."""
+
+
+class DataSubjectCreate(DataSubjectBase):
+    """A new data subject: '<controller>:<slug>' for a council's own, no namespace for a
+    shared one (admin key). `added` defaults to today."""
+
+
+class PartyCreate(PartyBase):
+    """A new party (a source or recipient): '<controller>:<slug>' for a council's own, no
+    namespace for a shared one (admin key). `added` defaults to today."""
+
+
+class StatuteCreate(StatuteBase):
+    """A new entry of the legislation registry (`title` or `name`): '<controller>:<slug>' for
+    a council's own (e.g. its policies), no namespace for a shared one (admin key). `added`
+    defaults to today."""
+
+
+class TermUpdate(BaseModel):
+    """What may change in a term (only the fields sent change). The slug never changes:
+    renaming changes `name`. Versions already published keep the terms they were published
+    with. Retiring is `POST …/{slug}/retire`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: ShortText | None = None
+    description: Text | None = None
+    dpv: str | None = Field(default=None, max_length=200)
+    aliases: list[ShortText] | None = None
+    source: str | None = Field(default=None, max_length=1000)
+
+
+class DataCategoryUpdate(TermUpdate):
+    kind: str | None = Field(
+        default=None, max_length=40, description="personal | special_category | criminal_offence"
+    )
+    parent: TermSlug | None = None
+
+
+class DataSubjectUpdate(TermUpdate):
+    parent: TermSlug | None = None
+
+
+class PartyUpdate(TermUpdate):
+    kind: str | None = Field(default=None, max_length=40, description="organisation | category")
+    parent: TermSlug | None = None
+    replaced_on: date | None = None
+
+
+class StatuteUpdate(TermUpdate):
+    year: int | None = Field(default=None, ge=1200, le=2100)
+    kind: str | None = Field(
+        default=None, max_length=40, description="act | si | guidance | code | eu_regulation"
+    )
+    legislation_type: str | None = Field(default=None, max_length=20)
+    number: int | None = None
+    uri: str | None = Field(default=None, max_length=300)
+    status: str | None = Field(
+        default=None,
+        max_length=20,
+        description="in_force | repealed | revoked | superseded | withdrawn",
+    )
+    status_date: date | None = None
+    successor: TermSlug | None = None
+    status_source: str | None = Field(default=None, max_length=1000)
+    publisher: str | None = Field(default=None, max_length=500)
+    work: str | None = Field(default=None, max_length=160)
+
+
+class TermRetire(BaseModel):
+    """Retire a term: from `retired` (default today) it is no longer offered for new drafts;
+    `replaced_by` names the term to use instead. A term is never deleted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    retired: date | None = Field(default=None, description="Default: today")
+    replaced_by: TermSlug | None = None
 
 
 class Health(BaseModel):

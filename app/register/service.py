@@ -43,11 +43,15 @@ from app.register.vocabulary import (
 
 # --- vocabulary terms ------------------------------------------------------------------------
 
+LIFE = ("added", "retired", "replaced_by")
+
 
 def save_terms(*, session: Session, vocabulary: Vocabulary) -> int:
     """Insert or update terms (the shipped vocabularies, or a document's own terms); bump the
     vocabulary revision if anything changed. Returns the number of terms changed. Does not
-    commit. Terms are never deleted."""
+    commit. Terms are never deleted, and a term's life (``added``, ``retired``,
+    ``replaced_by``) is not undone by terms that say nothing of it (a document's own terms
+    imported again after the council retired one)."""
     changed = 0
     for name in VOCABULARIES:
         table = TERM_TABLES[name]
@@ -56,6 +60,8 @@ def save_terms(*, session: Session, vocabulary: Vocabulary) -> int:
         for term in vocabulary.terms(name).values():
             data = term.model_dump()
             row = existing.get(term.slug)
+            if row is not None:
+                data |= {k: getattr(row, k) for k in LIFE if data[k] is None}
             if row is None:
                 session.add(table(**data, position=count))
                 count += 1

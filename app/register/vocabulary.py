@@ -67,7 +67,9 @@ class TermBase(SQLModel):
 
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
-    slug: str = Field(primary_key=True, max_length=160, regex=TERM_PATTERN)
+    slug: str = Field(
+        primary_key=True, max_length=160, schema_extra={"pattern": TERM_PATTERN}
+    )  # (SQLModel's ``regex=`` is not enforced under pydantic 2)
     name: str = Field(max_length=500, min_length=1)
     description: str | None = Field(default=None, max_length=5000)
     dpv: str | None = Field(default=None, max_length=200, description="A W3C DPV 2.3 term")

@@ -86,3 +86,88 @@ def test_subjects_and_parties_beyond_early_help(seed: SeedSet) -> None:
         "care quality commission",
     ):
         assert needed in parties, needed
+
+
+#: What a council's notices of each kind of service need, by slug: (parties, subjects, categories).
+COVERAGE: dict[str, tuple[set[str], set[str], set[str]]] = {
+    "children's social care": (
+        {"childrens-social-care", "cafcass", "family-court", "ofsted", "fostering-agencies"},
+        {"looked-after-child", "child-in-need", "care-leaver", "foster-carer", "adopter"},
+        {"personal.case-records.safeguarding", "personal.case-records.placements"},
+    ),
+    "adults' social care": (
+        {"adult-social-care", "care-providers", "cqc", "court-of-protection", "advocacy-services"},
+        {"adult-receiving-care", "adult-at-risk", "adult-carer", "person-lacking-capacity"},
+        {"special.health.care-needs", "special.health.mental-capacity"},
+    ),
+    "education and admissions": (
+        {"schools", "school-admissions", "admission-appeal-panels", "dfe"},
+        {"pupil", "parent-of-pupil", "school-place-applicant", "student"},
+        {"personal.education.admissions", "personal.identifiers.upn"},
+    ),
+    "SEND": (
+        {"send-services", "send-tribunal", "educational-psychology"},
+        {"child-with-send"},
+        {"personal.education.sen", "personal.education.sen.ehc-plan"},
+    ),
+    "youth justice": (
+        {"youth-justice-board", "youth-offending-teams", "youth-courts", "police", "cps"},
+        {"young-offender", "young-person-in-justice-system", "victim", "witness"},
+        {"criminal.youth-offending", "criminal.proceedings", "criminal.offences.convictions"},
+    ),
+    "housing": (
+        {"housing-associations", "private-landlords", "housing-ombudsman", "county-court"},
+        {"tenant", "leaseholder", "housing-applicant", "homeless-person"},
+        {"personal.housing.homelessness", "personal.anti-social-behaviour"},
+    ),
+    "public health": (
+        {"ukhsa", "ohid", "sexual-health-services", "gps", "pharmacies"},
+        {"patient", "infection-contact"},
+        {"special.health.communicable-disease", "special.health.immunisation"},
+    ),
+    "revenues and benefits": (
+        {"dwp", "hmrc", "valuation-office-agency", "enforcement-agents", "utilities"},
+        {"council-tax-payer", "business-ratepayer", "benefit-claimant"},
+        {"personal.financial.council-tax", "personal.financial.benefits.housing-benefit"},
+    ),
+    "licensing": (
+        {"licensing-service", "responsible-authorities", "gambling-commission", "dbs"},
+        {"licence-applicant", "licence-holder", "objector"},
+        {"personal.licences", "criminal.record-checks"},
+    ),
+    "elections": (
+        {"electoral-registration-officers", "returning-officers", "electoral-commission"},
+        {"elector", "election-candidate", "councillor", "election-staff"},
+        {"personal.electoral.absent-vote", "special.political-opinions"},
+    ),
+    "everywhere": (
+        {
+            "emergency-services",
+            "fire-and-rescue-services",
+            "ambulance-services",
+            "courts-and-tribunals",
+        },
+        {"applicant", "complainant", "adult-carer", "councillor"},
+        {"special.trade-union-membership", "special.genetic", "special.biometric"},
+    ),
+}
+
+
+def test_every_kind_of_council_service_is_covered(seed: SeedSet) -> None:
+    v = seed.vocabulary
+    missing = {
+        area: (parties - set(v.parties), subjects - set(v.subjects), categories - set(v.categories))
+        for area, (parties, subjects, categories) in COVERAGE.items()
+    }
+    assert {area: m for area, m in missing.items() if any(m)} == {}
+    # the terms a resident reads have names, not slugs, and none is retired today
+    for needed in COVERAGE.values():
+        for vocab, slugs in zip(
+            ("parties", "data_subjects", "data_categories"), needed, strict=True
+        ):
+            for slug in slugs:
+                term = v.terms(vocab)[slug]
+                assert term.name != slug and term.retired is None, slug
+    assert v.category_kind("special.health.mental-capacity") == "special_category"
+    assert v.category_kind("personal.anti-social-behaviour") == "personal"
+    assert v.ancestors("data_subjects", "person-lacking-capacity")[-1] == "adult"
