@@ -23,11 +23,13 @@ from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 import psycopg
+import sqlmodel
 from fastapi import Request
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
-from sqlmodel import Session, create_engine
+from sqlmodel import create_engine
 
 from app.config import Settings
 
@@ -79,6 +81,28 @@ def _sqlite_transactions(engine: Engine, settings: Settings, *, file: bool) -> N
     def _begin(conn: Any) -> None:
         write = conn.get_execution_options().get("ropa_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+class Session(sqlmodel.Session):
+    """A session whose ``close`` does not fail when the database has already dropped its
+    connection (a backend terminated, a server restarted, a network cut).
+
+    Closing rolls back the open transaction; on a connection the server has closed, that
+    rollback fails, SQLAlchemy invalidates the connection (the pool discards it and the next
+    checkout makes a new one) and re-raises. There is nothing left to roll back (the server
+    ended the transaction with the connection), so the error is logged, not raised: raised, it
+    would surface after the response was sent (a dependency's exit, a streamed export's end)
+    and reset the client's connection, or replace the error that really happened. Any other
+    failure to close is raised as before.
+    """
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            log.warning("closed a session whose database connection was lost: %s", exc.orig)
 
 
 def writer(engine: Engine) -> Engine:
@@ -178,8 +202,8 @@ class ChangeSignal:
                             self._notified += 1
                             if self.on_change is not None:
                                 self.on_change()
-            except psycopg.Error:
-                log.warning("lost the database change listener; retrying", exc_info=True)
+            except psycopg.Error as exc:
+                log.warning("lost the database change listener (%s); retrying", exc)
             self._listening = False
             self.ready.clear()
             self._stop.wait(wait)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path as FilePath
@@ -9,9 +10,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from sqlmodel import Session
 
 from app.cache import representation
+from app.db import Session
 from app.deps import AtQuery, SessionDep, SlugQuery
 from app.errors import NotFound, problem_responses
 from app.exports.ropa import CONTEXT_PATH, MEDIA_TYPES
@@ -76,8 +77,13 @@ def export_ropa(
         with Session(engine) as own:
             yield from export.chunks(own, documents, fmt=fmt, bom=bom, base=base)
 
+    # The head and the first group of rows are read before the response starts, so a database
+    # failing then is a 503; one failing later can only cut the stream short (the status has
+    # been sent), which the client sees as an incomplete body, never as a complete export.
+    chunks = body()
+    first = list(itertools.islice(chunks, 2))
     return StreamingResponse(
-        body(),
+        itertools.chain(first, chunks),
         media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{export.filename(fmt)}"'},
     )
