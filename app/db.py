@@ -214,19 +214,26 @@ def signal_for(engine: Engine) -> ChangeSignal | None:
     return _signals.get(engine)
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
+@event.listens_for(sqlmodel.Session, "after_commit")
+def _after_commit(session: sqlmodel.Session) -> None:
     """A commit that changed what the register keeps in memory moves this process's signal
-    at once (other processes learn it from the database)."""
+    at once (other processes learn it from the database).
+
+    A write session's reads after its commit (the response, a refresh) begin deferred
+    transactions: the write lock is not taken again for them, so a committed write is not
+    answered 503 because another writer holds the lock, nor holds it while its response is
+    made."""
+    bind = session.bind
+    # a writer() engine is a proxy of the application's engine, whose signal this is
+    engine = getattr(bind, "_proxied", bind)
+    if bind is not engine and isinstance(engine, Engine):
+        session.bind = engine
     if session.info.pop("ropa_changed", False):
-        bind = session.get_bind()
-        # a writer() engine is a proxy of the application's engine, whose signal this is
-        engine = getattr(bind, "_proxied", bind)
         sig = _signals.get(engine) if isinstance(engine, Engine) else None
         if sig is not None:
             sig.poke()
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
+@event.listens_for(sqlmodel.Session, "after_rollback")
+def _after_rollback(session: sqlmodel.Session) -> None:
     session.info.pop("ropa_changed", None)
