@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     access_log: bool = False
     #: Request bodies larger than this are refused with 413.
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    #: JSON request bodies nesting arrays/objects deeper than this are refused with 422
+    #: (a notice document needs fewer than 10 levels).
+    max_json_depth: int = Field(default=32, ge=8, le=200)
 
 
 @lru_cache

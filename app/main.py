@@ -61,7 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, register, notices, editing, audit, sharing, exports):
         app.include_router(module.router)
     install_web(app)  # /assets/… (GOV.UK Frontend, Swagger UI, ReDoc), /docs, /redoc
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth
+    )
     # Council websites read from any origin; writes need a key, which CORS does not admit
     # (no Authorization header, no credentials, only GET).
     app.add_middleware(

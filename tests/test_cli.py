@@ -114,3 +114,22 @@ def test_export_of_an_unknown_service_fails_cleanly(database: str) -> None:
     result = runner.invoke(cli, ["export", "nowhere"])
     assert result.exit_code == 1
     assert "No service 'nowhere'" in result.output
+
+
+def test_deeply_nested_files_are_refused_with_the_file_and_line(
+    database: str, tmp_path: Path
+) -> None:
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    for name, text, line in (
+        ("flow.yaml", "notice:\n  x: " + "[" * 3000 + "]" * 3000 + "\n", 2),
+        ("block.yaml", "notice:\n" + "".join("  " * i + "- \n" for i in range(1, 40)), None),
+        ("deep.json", '{"notice":\n {"x": ' + "[" * 3000 + "]" * 3000 + "}}\n", 2),
+    ):
+        path = tmp_path / name
+        path.write_text(text)
+        result = runner.invoke(cli, ["import", str(path), "--change-summary", "x"])
+        assert result.exit_code == 1, result.output
+        assert "nested more than 32 levels deep" in result.output
+        assert "Traceback" not in result.output
+        if line is not None:
+            assert f"{path}:{line}:" in result.output
