@@ -66,8 +66,7 @@ class BodyLimit:
         while True:
             message = await receive()
             if message["type"] != "http.request":
-                await self.app(scope, receive, send)  # the client went away: let the app see it
-                return
+                return  # the client went away (or was timed out): there is no one to answer
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:

@@ -267,9 +267,7 @@ def test_sqlite_write_storm_from_several_processes_is_never_a_500(
             for i in range(8):
                 slug = f"storm-{worker}-{n}-{i}"
                 body = _controller(slug, f"W{worker}{n}{i:06d}")
-                response = clients[worker].post(
-                    "/v1/controllers", json=body, headers=keys["admin"]
-                )
+                response = clients[worker].post("/v1/controllers", json=body, headers=keys["admin"])
                 with lock:
                     statuses.append(response.status_code)
                     if response.status_code == 201:
@@ -278,9 +276,7 @@ def test_sqlite_write_storm_from_several_processes_is_never_a_500(
                         assert response.status_code == 503, response.text
                         assert "retry-after" in response.headers
 
-        threads = [
-            threading.Thread(target=write, args=(w, n)) for w in range(3) for n in range(4)
-        ]
+        threads = [threading.Thread(target=write, args=(w, n)) for w in range(3) for n in range(4)]
         for t in threads:
             t.start()
         for t in threads:
