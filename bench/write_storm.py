@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import collections
 import os
+import signal
 import socket
 import sqlite3
 import statistics
@@ -83,13 +84,14 @@ def main() -> None:
     ).stdout.strip()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    log = (workdir / "server.log").open("w")
     server = subprocess.Popen(
         [ropa, "serve", "--port", str(port), "--workers", str(args.workers)],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=log,
+        start_new_session=True,  # its workers are in its process group, ended with it
     )
     try:
         deadline = time.monotonic() + 180
@@ -100,19 +102,19 @@ def main() -> None:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise SystemExit("the server did not start:\n" + server.communicate()[1][-2000:])
+                raise SystemExit("the server did not start; see " + str(workdir / "server.log"))
             time.sleep(0.5)
         time.sleep(3)  # let every worker finish starting
         run(args, base, key, db)
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         try:
-            _, err = server.communicate(timeout=30)
+            server.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            server.kill()
-            _, err = server.communicate()
-        errors = [line for line in err.splitlines() if "Traceback" in line or " 500 " in line]
+            os.killpg(server.pid, signal.SIGKILL)
+        log.close()
+        text = (workdir / "server.log").read_text()
+        errors = [line for line in text.splitlines() if "Traceback" in line or " 500 " in line]
         print(f"server log: {len(errors)} tracebacks or 500s")
 
 

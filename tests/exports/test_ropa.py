@@ -363,3 +363,28 @@ def test_cli_writes_the_same_bytes_as_the_api(
         api_json = client.get("/v1/ropa", params={"controller": "camden"}).content
     assert out.read_bytes() == api
     assert to_stdout.stdout_bytes == api_json
+
+
+def test_formulas_hidden_behind_blanks_or_invisible_characters_are_neutralised() -> None:
+    from app.exports.ropa import neutralise
+
+    hidden = [
+        "=1+1",
+        " =1+1",
+        "\u00a0\u3000=1+1",
+        "\n=1+1",
+        "\uff1dSUM(A1)",
+        "\uff0b1",
+        "\uff0d1",
+        "\uff20SUM(A1)",
+        "\u200b=1+1",
+        "\ufeff\u2060+1",
+        "\u200e\u202e-1",
+        "\u2212" + "1",
+        "\tTabbed",
+        "\rCarriage",
+    ]
+    for cell in hidden:
+        assert neutralise(cell) == "'" + cell, repr(cell)
+    for cell in ("", "Plain text", "A-B", "x=1", "1+1", " text", "\u200btext", "e-mail@x"):
+        assert neutralise(cell) == cell, repr(cell)
