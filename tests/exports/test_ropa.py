@@ -299,7 +299,7 @@ def _hostile_document() -> NoticeDocument:
                     "business_function": "-2+3",
                     "purposes": ["=cmd|' /C calc'!A0", "a second purpose"],
                     "data_categories": [{"category": "personal.identity.name"}],
-                    "systems": ["+44 20 7946 0000", "\tTabbed"],
+                    "systems": ["+44 20 7946 0000", "\u200bInvisible"],
                 }
             ],
         }
@@ -320,7 +320,7 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(hostile_client: TestC
     assert row["Activity name"] == "'@SUM(1+1)"
     assert row["Business function"] == "'-2+3"
     assert row["Purpose of processing"] == "'=cmd|' /C calc'!A0; a second purpose"
-    assert row["Location of personal data"] == "'+44 20 7946 0000; \tTabbed"
+    assert row["Location of personal data"] == "'+44 20 7946 0000; \u200bInvisible"
     missing = row["Missing required items"].split("; ")
     assert {"categories of individuals", "categories of recipients", "retention period"} <= set(
         missing
