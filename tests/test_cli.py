@@ -26,6 +26,72 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     get_settings.cache_clear()
 
 
+def test_keys_are_created_bound_expiring_listed_rotated_and_revoked(database: str) -> None:
+    assert runner.invoke(cli, ["seed", "load"]).exit_code == 0
+    unbound = runner.invoke(cli, ["keys", "create", "--name", "ig", "--scope", "editor"])
+    assert unbound.exit_code == 1 and "--controller" in unbound.output
+    unknown = runner.invoke(
+        cli, ["keys", "create", "--name", "ig", "--scope", "editor", "--controller", "nowhere"]
+    )
+    assert unknown.exit_code == 1 and "nowhere" in unknown.output
+    bad_expiry = runner.invoke(
+        cli,
+        [
+            "keys",
+            "create",
+            "--name",
+            "ig",
+            "--scope",
+            "editor",
+            "--controller",
+            "camden",
+            "--expires",
+            "next tuesday",
+        ],
+    )
+    assert bad_expiry.exit_code == 1 and "ISO 8601" in bad_expiry.output
+    made = runner.invoke(
+        cli,
+        [
+            "keys",
+            "create",
+            "--name",
+            "ig",
+            "--scope",
+            "editor",
+            "--controller",
+            "camden",
+            "--controller",
+            "southwark",
+            "--expires",
+            "90d",
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    key = made.output.strip()
+    assert re.fullmatch(r"ropa_[0-9a-f]{8}_\S+", key)
+    dated = runner.invoke(
+        cli, ["keys", "create", "--name", "root", "--scope", "admin", "--expires", "2099-03-01"]
+    )
+    assert dated.exit_code == 0, dated.output
+    listed = runner.invoke(cli, ["keys", "list"]).output
+    assert "ig\teditor\tcamden,southwark\t" in listed
+    assert "root\tadmin\tall\t" in listed and "active until 2099-03-01 00:00" in listed
+    assert "ropa_" not in listed
+    rotated = runner.invoke(cli, ["keys", "rotate", "ig", "--overlap", "PT1H"])
+    assert rotated.exit_code == 0, rotated.output
+    assert rotated.output.strip() != key and rotated.output.startswith("ropa_")
+    too_long = runner.invoke(cli, ["keys", "rotate", "ig", "--overlap", "P2D"])
+    assert too_long.exit_code == 1 and "overlap" in too_long.output
+    rebound = runner.invoke(cli, ["keys", "bind", "ig", "--controller", "shropshire"])
+    assert rebound.exit_code == 0 and "shropshire" in rebound.output
+    assert "ig\teditor\tshropshire\t" in runner.invoke(cli, ["keys", "list"]).output
+    assert runner.invoke(cli, ["keys", "revoke", "ig"]).exit_code == 0
+    assert "revoked" in runner.invoke(cli, ["keys", "list"]).output
+    again = runner.invoke(cli, ["keys", "rotate", "ig"])
+    assert again.exit_code == 1 and "revoked" in again.output
+
+
 def test_seed_load_then_export_round_trips(database: str, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["seed", "load"])
     assert result.exit_code == 0, result.output
@@ -114,6 +180,54 @@ def test_export_of_an_unknown_service_fails_cleanly(database: str) -> None:
     result = runner.invoke(cli, ["export", "nowhere"])
     assert result.exit_code == 1
     assert "No service 'nowhere'" in result.output
+
+
+def test_check_fix_writes_the_patched_document(tmp_path: Path) -> None:
+    source = PROJECT_ROOT / "seed" / "camden-family-support.yaml"
+    target = tmp_path / "camden-family-support.yaml"
+    target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    before = runner.invoke(cli, ["check", str(target)])
+    assert "citation.misnamed" in before.output
+
+    fixed = runner.invoke(cli, ["check", str(target), "--fix"])
+    assert re.search(r"\d+ fixes written to", fixed.output), fixed.output
+    document = NoticeDocument.model_validate(yaml.safe_load(target.read_text(encoding="utf-8")))
+    cited = [s.cited_as for a in document.activities for s in a.statutes]
+    assert not any("Children's Act" in c for c in cited), cited
+    assert any(c.startswith("Children Act 1989") for c in cited), cited
+
+    after = runner.invoke(cli, ["check", str(target)])
+    assert "citation.misnamed" not in after.output
+    # what has no mechanical fix is still reported
+    assert "citation.nonexistent" in after.output
+    # the seed file itself is untouched
+    assert "Children's Act 1989" in source.read_text(encoding="utf-8")
+
+
+def test_serve_defaults_the_public_base_url_to_the_bind_address(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    served: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: served.append(kwargs))
+    # (set, then unset: monkeypatch then restores the environment as it was, whatever serve sets)
+    monkeypatch.setenv("ROPA_PUBLIC_BASE_URL", "http://placeholder")
+    monkeypatch.delenv("ROPA_PUBLIC_BASE_URL")
+    get_settings.cache_clear()
+    result = runner.invoke(cli, ["serve", "--port", "8123", "--no-seed"])
+    assert result.exit_code == 0, result.output
+    assert served[0]["port"] == 8123
+    # the server limits come from the settings (app/server.py)
+    assert served[0]["timeout_keep_alive"] == 5 and served[0]["limit_concurrency"] == 1024
+    assert served[0]["http"].keywords == {"header_timeout": 10.0, "body_timeout": 30.0}  # type: ignore[attr-defined]
+    assert get_settings().public_base_url == "http://127.0.0.1:8123"
+
+    monkeypatch.setenv("ROPA_PUBLIC_BASE_URL", "https://ropa.council.example/")
+    get_settings.cache_clear()
+    result = runner.invoke(cli, ["serve", "--port", "8124", "--no-seed"])
+    assert result.exit_code == 0, result.output
+    assert get_settings().public_base_url == "https://ropa.council.example"
 
 
 def test_deeply_nested_files_are_refused_with_the_file_and_line(
