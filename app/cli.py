@@ -785,13 +785,15 @@ def serve(
     else:
         _keep_rows(engine)  # after a change of the row format
     engine.dispose()
+    from app.server import uvicorn_options
+
     uvicorn.run(
         "app.asgi:app",
         host=host,
         port=port,
         workers=workers,
-        access_log=settings.access_log,
         proxy_headers=True,
+        **uvicorn_options(settings),
     )
 
 

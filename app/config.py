@@ -27,8 +27,23 @@ class Settings(BaseSettings):
     #: Published documents and finished answers kept in memory (each kind).
     cache_entries: int = Field(default=2048, ge=16)
     access_log: bool = False
+    # The HTTP server (``ropa serve``, app/server.py), per worker process.
+    #: Seconds a client has to send a request's line and headers (else 408 and closed).
+    header_timeout: float = Field(default=10.0, gt=0, le=300)
+    #: Seconds a client has to send a request's body once its headers are in (else 408).
+    body_timeout: float = Field(default=30.0, gt=0, le=600)
+    #: Seconds an idle kept-alive connection stays open.
+    keep_alive_timeout: int = Field(default=5, ge=1, le=300)
+    #: Connections (and requests in progress) a worker holds before answering 503.
+    max_connections: int = Field(default=1024, ge=1)
+    #: Seconds a worker process may take to start (and to answer the supervisor's health check)
+    #: before it is restarted.
+    worker_start_timeout: int = Field(default=60, ge=5)
     #: Request bodies larger than this are refused with 413.
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    #: JSON request bodies nesting arrays/objects deeper than this are refused with 422
+    #: (a notice document needs fewer than 10 levels).
+    max_json_depth: int = Field(default=32, ge=8, le=200)
     #: Failed authentications (a key that is not accepted) one client address may make in
     #: ``auth_failure_window`` seconds; after that its requests with a key get 429 until the
     #: window ends. Counted in each process (each worker counts on its own).

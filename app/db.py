@@ -23,11 +23,13 @@ from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 import psycopg
+import sqlmodel
 from fastapi import Request
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
-from sqlmodel import Session, create_engine
+from sqlmodel import create_engine
 
 from app.config import Settings
 
@@ -79,6 +81,28 @@ def _sqlite_transactions(engine: Engine, settings: Settings, *, file: bool) -> N
     def _begin(conn: Any) -> None:
         write = conn.get_execution_options().get("ropa_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+class Session(sqlmodel.Session):
+    """A session whose ``close`` does not fail when the database has already dropped its
+    connection (a backend terminated, a server restarted, a network cut).
+
+    Closing rolls back the open transaction; on a connection the server has closed, that
+    rollback fails, SQLAlchemy invalidates the connection (the pool discards it and the next
+    checkout makes a new one) and re-raises. There is nothing left to roll back (the server
+    ended the transaction with the connection), so the error is logged, not raised: raised, it
+    would surface after the response was sent (a dependency's exit, a streamed export's end)
+    and reset the client's connection, or replace the error that really happened. Any other
+    failure to close is raised as before.
+    """
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            log.warning("closed a session whose database connection was lost: %s", exc.orig)
 
 
 def writer(engine: Engine) -> Engine:
@@ -178,8 +202,8 @@ class ChangeSignal:
                             self._notified += 1
                             if self.on_change is not None:
                                 self.on_change()
-            except psycopg.Error:
-                log.warning("lost the database change listener; retrying", exc_info=True)
+            except psycopg.Error as exc:
+                log.warning("lost the database change listener (%s); retrying", exc)
             self._listening = False
             self.ready.clear()
             self._stop.wait(wait)
@@ -190,19 +214,26 @@ def signal_for(engine: Engine) -> ChangeSignal | None:
     return _signals.get(engine)
 
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
+@event.listens_for(sqlmodel.Session, "after_commit")
+def _after_commit(session: sqlmodel.Session) -> None:
     """A commit that changed what the register keeps in memory moves this process's signal
-    at once (other processes learn it from the database)."""
+    at once (other processes learn it from the database).
+
+    A write session's reads after its commit (the response, a refresh) begin deferred
+    transactions: the write lock is not taken again for them, so a committed write is not
+    answered 503 because another writer holds the lock, nor holds it while its response is
+    made."""
+    bind = session.bind
+    # a writer() engine is a proxy of the application's engine, whose signal this is
+    engine = getattr(bind, "_proxied", bind)
+    if bind is not engine and isinstance(engine, Engine):
+        session.bind = engine
     if session.info.pop("ropa_changed", False):
-        bind = session.get_bind()
-        # a writer() engine is a proxy of the application's engine, whose signal this is
-        engine = getattr(bind, "_proxied", bind)
         sig = _signals.get(engine) if isinstance(engine, Engine) else None
         if sig is not None:
             sig.poke()
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
+@event.listens_for(sqlmodel.Session, "after_rollback")
+def _after_rollback(session: sqlmodel.Session) -> None:
     session.info.pop("ropa_changed", None)

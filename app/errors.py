@@ -7,14 +7,17 @@ field in ``errors``. Unexpected exceptions are not caught here: they are bugs an
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -306,24 +309,43 @@ def install_handlers(app: FastAPI) -> None:
         )
         return problem_response(problem, dict(exc.headers or {}))
 
-    @app.exception_handler(OperationalError)
-    async def _db_down(request: Request, exc: OperationalError) -> JSONResponse:
-        # A connection-level failure (database unreachable) is a 503, not a bug.
-        if not exc.connection_invalidated and not _is_connection_error(exc):
+    @app.exception_handler(SQLAlchemyError)
+    async def _db_down(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        # The database unreachable, a connection lost, a pool or lock timeout: a 503 to retry,
+        # not a bug. Anything else stays a 500.
+        if not database_unavailable(exc):
             raise exc
-        error = ServiceUnavailable("The database cannot be reached; try again shortly.")
-        return problem_response(error.problem(request.url.path), {"Retry-After": "5"})
-
-
-def _is_connection_error(exc: DBAPIError) -> bool:
-    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
-    return any(
-        marker in text
-        for marker in (
-            "connection",
-            "could not connect",
-            "server closed",
-            "timeout",
-            "unable to open",
+        error = ServiceUnavailable(
+            "The database is unavailable or busy; try again shortly.",
+            headers={"Retry-After": str(RETRY_AFTER)},
         )
-    )
+        return problem_response(error.problem(request.url.path), error.headers)
+
+
+#: Seconds a client is asked to wait after a 503.
+RETRY_AFTER = 2
+
+#: SQLite's messages for a transient condition (busy, locked, the file not openable now).
+_SQLITE_TRANSIENT = ("database is locked", "database is busy", "unable to open", "disk i/o")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` is the database being unavailable or busy (retry later), as opposed to
+    a bug: a connection lost or refused, a transaction invalidated with it, the pool's
+    checkout timeout, a lock or statement timeout, a server shutting down, SQLite busy."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    # psycopg's OperationalError covers exactly the transient classes: 08 connection
+    # exception, 40 transaction rollback, 53 insufficient resources, 55 lock not available,
+    # 57 operator intervention (admin shutdown, query cancelled), 58 system error.
+    if isinstance(orig, psycopg.OperationalError):
+        return True
+    if isinstance(orig, sqlite3.OperationalError):
+        text = str(orig).lower()
+        return any(marker in text for marker in _SQLITE_TRANSIENT)
+    return False

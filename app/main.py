@@ -74,7 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, register, notices, editing, audit, sharing, exports):
         app.include_router(module.router)
     install_web(app)  # /assets/… (GOV.UK Frontend, Swagger UI, ReDoc), /docs, /redoc
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, max_depth=settings.max_json_depth
+    )
     app.add_middleware(Compression)  # gzip over 1 KiB, with its own ETag
     app.add_middleware(Methods)  # HEAD on every GET route, OPTIONS, a complete Allow on 405
     # Council websites read from any origin; writes need a key, which CORS does not admit

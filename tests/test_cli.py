@@ -292,6 +292,9 @@ def test_serve_defaults_the_public_base_url_to_the_bind_address(
     result = runner.invoke(cli, ["serve", "--port", "8123", "--no-seed"])
     assert result.exit_code == 0, result.output
     assert served[0]["port"] == 8123
+    # the server limits come from the settings (app/server.py)
+    assert served[0]["timeout_keep_alive"] == 5 and served[0]["limit_concurrency"] == 1024
+    assert served[0]["http"].keywords == {"header_timeout": 10.0, "body_timeout": 30.0}  # type: ignore[attr-defined]
     assert get_settings().public_base_url == "http://127.0.0.1:8123"
 
     monkeypatch.setenv("ROPA_PUBLIC_BASE_URL", "https://ropa.council.example/")
@@ -371,3 +374,22 @@ def test_terms_load_adds_the_shipped_terms_a_register_lacks(database: str, tmp_p
     assert "carer\tCarer\tshared" in subjects, "a term the register has is left as it is"
     again = runner.invoke(cli, ["terms", "load", "--seed-dir", str(release)])
     assert again.exit_code == 0 and "added 0 shipped terms" in again.stdout
+
+
+def test_deeply_nested_files_are_refused_with_the_file_and_line(
+    database: str, tmp_path: Path
+) -> None:
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    for name, text, line in (
+        ("flow.yaml", "notice:\n  x: " + "[" * 3000 + "]" * 3000 + "\n", 2),
+        ("block.yaml", "notice:\n" + "".join("  " * i + "- \n" for i in range(1, 40)), None),
+        ("deep.json", '{"notice":\n {"x": ' + "[" * 3000 + "]" * 3000 + "}}\n", 2),
+    ):
+        path = tmp_path / name
+        path.write_text(text)
+        result = runner.invoke(cli, ["import", str(path), "--change-summary", "x"])
+        assert result.exit_code == 1, result.output
+        assert "nested more than 32 levels deep" in result.output
+        assert "Traceback" not in result.output
+        if line is not None:
+            assert f"{path}:{line}:" in result.output

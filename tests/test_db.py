@@ -43,3 +43,26 @@ def test_sqlite_writers_begin_immediately_and_readers_deferred(tmp_path: Path) -
         conn.execute(text("SELECT 1"))
     assert begun == ["BEGIN", "BEGIN IMMEDIATE"]
     engine.dispose()
+
+
+def test_a_write_session_reads_after_its_commit_without_taking_the_lock_again(
+    tmp_path: Path,
+) -> None:
+    from sqlalchemy import event
+
+    from app.db import Session, writer
+
+    engine = make_engine(Settings(database_url=f"sqlite:///{tmp_path / 'z.db'}"))
+    begun: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("BEGIN"):
+            begun.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    with Session(writer(engine)) as session:
+        session.execute(text("CREATE TABLE t (x INTEGER)"))
+        session.commit()
+        session.execute(text("SELECT count(*) FROM t"))
+    assert begun == ["BEGIN IMMEDIATE", "BEGIN"]
+    engine.dispose()

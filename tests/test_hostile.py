@@ -111,3 +111,81 @@ def test_html_in_records_is_escaped_in_rendered_notices(
     ).text
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("value", "where"),
+    [
+        ("Camden\u202egnp.exe", "name"),
+        ("Camden\u2066x\u2069", "name"),
+        ("Camden\nCouncil", "name"),
+        ("Camden\tCouncil", "name"),
+        ("Camden\x1b[31m", "name"),
+        ("Camden\x85", "name"),
+        ("Long text with a \u202e override", "text"),
+        ("Long text with a bell \x07", "text"),
+        ("Long text with a carriage return\r\n", "text"),
+    ],
+)
+def test_bidi_overrides_and_control_characters_are_refused_naming_the_field(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]], value: str, where: str
+) -> None:
+    drafts = "/v1/services/camden-family-support/notice/drafts"
+    created = fresh_client.post(drafts, headers=keys["editor"])
+    assert created.status_code == 201
+    path, pointer = (
+        ("/activities/0/name", "/activities/0/name")
+        if where == "name"
+        else ("/notice/other_sections/-", "/notice/other_sections/")
+    )
+    value_json: object = value if where == "name" else {"heading": "About", "text": value}
+    response = fresh_client.patch(
+        f"{drafts}/2",
+        json=[{"op": "add", "path": path, "value": value_json}],
+        headers={
+            **keys["editor"],
+            "If-Match": created.headers["etag"],
+            "Content-Type": "application/json-patch+json",
+        },
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM
+    pointers = [e["pointer"] for e in response.json()["errors"]]
+    assert any(p.startswith(pointer) for p in pointers), pointers
+    assert any(
+        "control or bidirectional-override" in e["detail"] for e in response.json()["errors"]
+    )
+
+
+def test_long_text_keeps_its_line_breaks_and_tabs(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    drafts = "/v1/services/camden-family-support/notice/drafts"
+    created = fresh_client.post(drafts, headers=keys["editor"])
+    response = fresh_client.patch(
+        f"{drafts}/2",
+        json=[
+            {
+                "op": "add",
+                "path": "/notice/other_sections/-",
+                "value": {"heading": "About", "text": "Line one\n\tLine two"},
+            }
+        ],
+        headers={
+            **keys["editor"],
+            "If-Match": created.headers["etag"],
+            "Content-Type": "application/json-patch+json",
+        },
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_controller_names_with_bidi_overrides_are_refused(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    controller = fresh_client.get("/v1/controllers/camden").json()
+    controller.pop("services", None)
+    controller["name"] = "London Borough of \u202eCamden"
+    response = fresh_client.put("/v1/controllers/camden", json=controller, headers=keys["admin"])
+    assert response.status_code == 422, response.text
+    assert "/name" in [e["pointer"] for e in response.json()["errors"]]

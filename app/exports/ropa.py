@@ -43,6 +43,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -425,17 +426,27 @@ class RowBuilder:
 # --- text ------------------------------------------------------------------------------------
 
 #: What a spreadsheet may take as the start of a formula, once blanks and invisible characters
-#: are skipped: = + - @ (and their full-width forms), tab, carriage return.
-_FORMULA_STARTS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
-_SKIPPED = frozenset(" \u00a0\u200b\u200c\u200d\u2060\ufeff")
+#: are skipped: = + - @, their full-width and small forms, the minus sign; a leading tab or
+#: carriage return is neutralised as such (OWASP).
+_FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\u2212")
 _MULTI = tuple(c.multi for c in COLUMNS)
+
+
+def _hidden(char: str) -> bool:
+    """Blank or invisible: any white space (incl. no-break and ideographic spaces) and any
+    format character (zero-width spaces and joiners, word joiner, BOM, bidi controls)."""
+    return char.isspace() or unicodedata.category(char) == "Cf"
 
 
 def neutralise(cell: str) -> str:
     """A cell a spreadsheet would run as a formula (OWASP CSV injection), prefixed with ``'``
-    so it shows as text; leading blanks and zero-width characters do not hide one."""
-    stripped = cell.lstrip("".join(_SKIPPED))
-    return "'" + cell if stripped[:1] in _FORMULA_STARTS else cell
+    so it shows as text; leading blanks and invisible characters do not hide one."""
+    if cell[:1] in ("\t", "\r"):
+        return "'" + cell
+    start = 0
+    while start < len(cell) and _hidden(cell[start]):
+        start += 1
+    return "'" + cell if cell[start : start + 1] in _FORMULA_STARTS else cell
 
 
 def csv_cells(row: dict[str, Any]) -> list[str]:

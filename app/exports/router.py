@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -11,9 +12,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from sqlmodel import Session
 
 from app.cache import Representation, representation
+from app.db import Session
 from app.deps import AtQuery, RecordedAtQuery, SessionDep, SlugQuery
 from app.errors import NotFound, problem_responses
 from app.exports.ropa import CONTEXT_PATH, MEDIA_TYPES, ROW_FORMAT
@@ -124,7 +125,14 @@ def export_ropa(
             yield from export.chunks(own, documents, fmt=fmt, bom=bom, base=base, contacts=contacts)
 
     headers["Content-Disposition"] = f'attachment; filename="{export.filename(fmt)}"'
-    return StreamingResponse(body(), media_type=MEDIA_TYPES[fmt], headers=headers)
+    # The head and the first group of rows are read before the response starts, so a database
+    # failing then is a 503; one failing later can only cut the stream short (the status has
+    # been sent), which the client sees as an incomplete body, never as a complete export.
+    chunks = body()
+    first = list(itertools.islice(chunks, 2))
+    return StreamingResponse(
+        itertools.chain(first, chunks), media_type=MEDIA_TYPES[fmt], headers=headers
+    )
 
 
 #: Change when the export's shape changes other than through its rows (:data:`ROW_FORMAT`).

@@ -14,12 +14,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.auth.deps import optional_principal
 from app.auth.service import Principal, sees_drafts
 from app.cache import representation
+from app.db import Session
 from app.deps import AtQuery, SlugPath, VersionQuery
 from app.errors import NotFound, problem_responses
 from app.http import CURRENT, IMMUTABLE, PRIVATE, choose_format, conditional_response

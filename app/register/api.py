@@ -13,10 +13,10 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from fastapi import Request, Response
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.cache import LRU, Representation, representation
+from app.db import Session
 from app.deps import one_selector
 from app.errors import NotFound
 from app.http import CURRENT, conditional_response

@@ -19,6 +19,7 @@ from typing import NamedTuple
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from app import db
 from app.db import ChangeSignal
 from app.register import store
 from app.register.models import TERM_TABLES
@@ -97,7 +98,7 @@ class Register:
                 return found
             token = self._signal.token()  # before reading: a later change moves it again
             day = self._today()
-            with Session(self._engine) as session:
+            with db.Session(self._engine) as session:
                 revisions = store.revisions(session=session)
                 old = self._state
                 if old is not None and old.revisions == revisions and old.day == day:

@@ -33,19 +33,32 @@ from app.patterns import SLUG_PATTERN, TERM_PATTERN
 
 SCHEMA_VERSION: Literal[2] = 2
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+#: Never in names or text: C0 and C1 control characters and DEL (tab and line feed only in
+#: long text), and the bidi embeddings/overrides (U+202A-U+202E) and isolates (U+2066-U+2069),
+#: which make text display differently from what it says.
+_REFUSED = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LONG_TEXT_ALLOWED = "\n\t"
+
+
+def _refuse_controls(value: str, allowed: str) -> str:
+    for found in _REFUSED.finditer(value):
+        if found.group() not in allowed:
+            raise ValueError(
+                "must not contain control or bidirectional-override characters "
+                f"(U+{ord(found.group()):04X} at position {found.start()})"
+            )
+    return value
+
+
+def clean_name(value: str) -> str:
+    """The one check on names and other one-line text: no control character at all (not even
+    a tab or line break), no bidi override or isolate."""
+    return _refuse_controls(value, "")
 
 
 def clean_text(value: str) -> str:
-    """Refuse NUL, other control characters (tab and line breaks are text) and the bidi
-    overrides/isolates, which can make text read differently from what it says."""
-    found = _CONTROL.search(value)
-    if found:
-        raise ValueError(
-            f"must not contain control or bidirectional-override characters "
-            f"(U+{ord(found.group()):04X} at position {found.start()})"
-        )
-    return value
+    """The same check on long text, which may contain line feeds and tabs."""
+    return _refuse_controls(value, _LONG_TEXT_ALLOWED)
 
 
 def _iso_duration(value: str) -> str:
@@ -72,7 +85,7 @@ TermSlug = Annotated[
     ),
 ]
 ShortText = Annotated[
-    str, StringConstraints(min_length=1, max_length=500), AfterValidator(clean_text)
+    str, StringConstraints(min_length=1, max_length=500), AfterValidator(clean_name)
 ]
 Text = Annotated[
     str, StringConstraints(min_length=1, max_length=20_000), AfterValidator(clean_text)

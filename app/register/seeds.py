@@ -86,14 +86,33 @@ def _positions(root: yaml.Node) -> Positions:
     return found
 
 
+def _too_deep(text: str, path: str) -> FileProblem:
+    """Where ``text`` first nests deeper than :data:`MAX_DEPTH`, found from the parser's
+    events (the parser does not recurse; composing the nodes does)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            mark = event.start_mark
+            if depth > MAX_DEPTH and mark is not None:
+                return FileProblem(
+                    path,
+                    "/",
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    mark.line + 1,
+                    mark.column + 1,
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return FileProblem(path, "/", f"nested more than {MAX_DEPTH} levels deep")
+
+
 def parse_text(text: str, *, path: str = "<input>") -> tuple[Any, Positions]:
     """Parse YAML or JSON, with the position of every value."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except RecursionError as exc:
-        raise DocumentFileError(
-            [FileProblem(path, "/", f"nested more than {MAX_DEPTH} levels deep")]
-        ) from exc
+        raise DocumentFileError([_too_deep(text, path)]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

@@ -40,6 +40,7 @@ from app.register.document import (
     LocalStatute,
     LocalTerm,
     NoticeDocument,
+    clean_name,
     clean_text,
 )
 
@@ -89,7 +90,12 @@ class TermBase(SQLModel):
     replaced_by: str | None = Field(default=None, max_length=160)
     source: str | None = Field(default=None, max_length=1000, description="Where a fact came from")
 
-    @field_validator("name", "description", "source")
+    @field_validator("name", "source")
+    @classmethod
+    def _clean_name(cls, value: str | None) -> str | None:
+        return clean_name(value) if value is not None else None
+
+    @field_validator("description")
     @classmethod
     def _clean(cls, value: str | None) -> str | None:
         return _text(value)

@@ -300,7 +300,7 @@ def _hostile_document() -> NoticeDocument:
                     "business_function": "-2+3",
                     "purposes": ["=cmd|' /C calc'!A0", "a second purpose"],
                     "data_categories": [{"category": "personal.identity.name"}],
-                    "systems": ["+44 20 7946 0000", "\tTabbed"],
+                    "systems": ["+44 20 7946 0000", "\u200bInvisible"],
                 }
             ],
         }
@@ -321,7 +321,7 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(hostile_client: TestC
     assert row["Activity name"] == "'@SUM(1+1)"
     assert row["Business function"] == "'-2+3"
     assert row["Purpose of processing"] == "'=cmd|' /C calc'!A0; a second purpose"
-    assert row["Location of personal data"] == "'+44 20 7946 0000; \tTabbed"
+    assert row["Location of personal data"] == "'+44 20 7946 0000; \u200bInvisible"
     missing = row["Missing required items"].split("; ")
     assert {"categories of individuals", "categories of recipients", "retention period"} <= set(
         missing
@@ -364,6 +364,31 @@ def test_cli_writes_the_same_bytes_as_the_api(
         api_json = client.get("/v1/ropa", params={"controller": "camden"}).content
     assert out.read_bytes() == api
     assert to_stdout.stdout_bytes == api_json
+
+
+def test_formulas_hidden_behind_blanks_or_invisible_characters_are_neutralised() -> None:
+    from app.exports.ropa import neutralise
+
+    hidden = [
+        "=1+1",
+        " =1+1",
+        "\u00a0\u3000=1+1",
+        "\n=1+1",
+        "\uff1dSUM(A1)",
+        "\uff0b1",
+        "\uff0d1",
+        "\uff20SUM(A1)",
+        "\u200b=1+1",
+        "\ufeff\u2060+1",
+        "\u200e\u202e-1",
+        "\u2212" + "1",
+        "\tTabbed",
+        "\rCarriage",
+    ]
+    for cell in hidden:
+        assert neutralise(cell) == "'" + cell, repr(cell)
+    for cell in ("", "Plain text", "A-B", "x=1", "1+1", " text", "\u200btext", "e-mail@x"):
+        assert neutralise(cell) == cell, repr(cell)
 
 
 # --- CSV for people: the contact block, durations in words -----------------------------------
