@@ -195,7 +195,11 @@ def test_a_new_version_shows_what_changed(
     assert "Version 2 (in effect today)" in html
     assert html.index("Version 2 (in effect today)") < html.index("Version 1<")
     assert '<p class="govuk-body">Reviewed &lt;in&gt; 2024</p>' in html  # escaped, as written
-    assert "<li>notice: last updated changed</li>" in html
+    # what changed, in words with before and after (HTML-escaped quotes)
+    assert (
+        "<li>notice: last updated changed from &#39;2023-11-01&#39; to &#39;2026-11-21&#39;</li>"
+        in html
+    )
     assert (
         'From <time datetime="2023-11-01">1 November 2023</time>, replaced on '
         '<time datetime="2024-06-01">1 June 2024</time>' in html
