@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:ropa:problem:"
@@ -252,6 +253,12 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(
+            e["type"] == "missing" and tuple(e["loc"]) == ("header", "if-match")
+            for e in exc.errors()
+        ):
+            required = PreconditionRequired("Send If-Match with the ETag you read")
+            return problem_response(required.problem(request.url.path))
         errors = [
             FieldError(pointer=_location(tuple(e["loc"])), detail=e["msg"]) for e in exc.errors()
         ]
@@ -271,7 +278,10 @@ def install_handlers(app: FastAPI) -> None:
             detail=str(exc.detail),
             instance=request.url.path,
         )
-        return problem_response(problem, dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
+        return problem_response(problem, headers)
 
     @app.exception_handler(OperationalError)
     async def _db_down(request: Request, exc: OperationalError) -> JSONResponse:
@@ -280,6 +290,17 @@ def install_handlers(app: FastAPI) -> None:
             raise exc
         error = ServiceUnavailable("The database cannot be reached; try again shortly.")
         return problem_response(error.problem(request.url.path), {"Retry-After": "5"})
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (RFC 9110 section 10.2.1): Starlette's own
+    405 names only the first route that matched the path, which serves one method."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "OPTIONS"})
+        if match is not Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
 
 
 def _is_connection_error(exc: DBAPIError) -> bool:

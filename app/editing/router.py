@@ -30,7 +30,14 @@ Editor = Annotated[Principal, Depends(require("editor"))]
 Publisher = Annotated[Principal, Depends(require("publisher"))]
 Reader = Annotated[Principal, Depends(require("editor", "auditor", "publisher"))]
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
-IfMatch = Annotated[str | None, Header(max_length=200, description="The ETag you read")]
+#: Required: without it a change is refused with 428 (RFC 6585), not 422.
+IfMatch = Annotated[
+    str,
+    Header(
+        max_length=200,
+        description="The draft's ETag, as you read it (`*`: whatever it is now). Stale: 412.",
+    ),
+]
 
 WRITE = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
 DRAFT_WRITE = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428, 503)
@@ -39,6 +46,8 @@ PATCH_BODY = {
     "requestBody": {
         "required": True,
         "content": {
+            # application/json is read as a merge patch: an object, never an array
+            "application/json": {"schema": {"type": "object"}},
             "application/merge-patch+json": {"schema": {"type": "object"}},
             "application/json-patch+json": {
                 "schema": {"type": "array", "items": {"type": "object"}}
@@ -162,7 +171,7 @@ def replace_draft(
     body: NoticeDocument,
     session: WriteSessionDep,
     who: Editor,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ) -> Response:
     document, etag = editing.replace_draft(
         session=session,
@@ -192,7 +201,7 @@ def patch_draft(
     patch: Annotated[dict[str, Any] | list[dict[str, Any]], Body()],
     session: WriteSessionDep,
     who: Editor,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ) -> Response:
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
     kind = "json-patch" if content_type == "application/json-patch+json" else "merge-patch"
@@ -230,7 +239,7 @@ def fix_draft(
     body: editing.FixesRequest,
     session: WriteSessionDep,
     who: Editor,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ) -> Response:
     document, etag = editing.fix_draft(
         session=session,
@@ -255,7 +264,7 @@ def discard_draft(
     version: VersionPath,
     session: WriteSessionDep,
     who: Editor,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ) -> Response:
     editing.discard_draft(
         session=session, service_id=service_id, version=version, if_match=if_match, principal=who
@@ -276,7 +285,7 @@ def publish_draft(
     body: editing.PublishRequest,
     session: WriteSessionDep,
     who: Publisher,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ) -> VersionSummary:
     documents: store.Documents = request.app.state.documents
     row = editing.publish_draft(

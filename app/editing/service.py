@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 import jsonpatch
-from pydantic import BaseModel, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -39,10 +39,18 @@ from app.errors import (
 )
 from app.exports.service import store_row_sets
 from app.notices.checks import FixError, apply_fixes, check_notice
+from app.patterns import IsoDate
 from app.register import service as register
 from app.register import store
 from app.register.current import read_vocabulary
-from app.register.document import ControllerDoc, NoticeDocument, ServiceDoc, ShortText, Text
+from app.register.document import (
+    ControllerDoc,
+    NoticeDocument,
+    ServiceDoc,
+    ShortText,
+    Slug,
+    Text,
+)
 from app.register.models import Controller, NoticeVersion, Service
 from app.register.service import get_draft
 from app.register.vocabulary import Vocabulary, local_vocabulary
@@ -55,7 +63,9 @@ MAX_DAYS_AHEAD = 366
 
 
 class PublishRequest(BaseModel):
-    effective_from: date | None = Field(
+    model_config = ConfigDict(strict=True)
+
+    effective_from: IsoDate | None = Field(
         default=None, ge=date(2000, 1, 1), description="Default: today; at most a year ahead"
     )
     change_summary: Text
@@ -70,11 +80,16 @@ class PublishRefused(Conflict):
 
 
 class ServiceCreate(BaseModel):
-    id: ShortText
+    """A service's own fields (its notice says the rest): checked as the notice document's
+    ``service`` is."""
+
+    model_config = ConfigDict(strict=True)
+
+    id: Slug
     name: ShortText
     description: Text | None = None
     sub_services: list[ShortText] = Field(default_factory=list)
-    controllers: list[str] = Field(min_length=1)
+    controllers: list[Slug] = Field(min_length=1, json_schema_extra={"uniqueItems": True})
 
 
 def document_etag(document: NoticeDocument) -> str:
@@ -367,6 +382,8 @@ def patch_draft(
 
 
 class FixesRequest(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     findings: list[Annotated[str, StringConstraints(max_length=200)]] = Field(
         min_length=1,
         max_length=200,
