@@ -7,6 +7,7 @@ field in ``errors``. Unexpected exceptions are not caught here: they are bugs an
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -16,7 +17,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:ropa:problem:"
@@ -279,8 +279,9 @@ def install_handlers(app: FastAPI) -> None:
             instance=request.url.path,
         )
         headers = dict(exc.headers or {})
-        if exc.status_code == 405:
-            headers["Allow"] = _allowed_methods(request)
+        allowed = _allowed_methods(request) if exc.status_code == 405 else None
+        if allowed:
+            headers["Allow"] = allowed
         return problem_response(problem, headers)
 
     @app.exception_handler(OperationalError)
@@ -292,15 +293,29 @@ def install_handlers(app: FastAPI) -> None:
         return problem_response(error.problem(request.url.path), {"Retry-After": "5"})
 
 
-def _allowed_methods(request: Request) -> str:
-    """Every method some route serves at this path (RFC 9110 section 10.2.1): Starlette's own
-    405 names only the first route that matched the path, which serves one method."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches({**request.scope, "method": "OPTIONS"})
-        if match is not Match.NONE:
-            methods.update(getattr(route, "methods", None) or ())
-    return ", ".join(sorted(methods))
+def _allowed_methods(request: Request) -> str | None:
+    """Every method the contract declares at this path (RFC 9110 section 10.2.1): Starlette's
+    own 405 names only the first route that matched the path, which serves one method. None for
+    a path the contract does not describe."""
+    matchers: list[tuple[re.Pattern[str], list[str]]] | None = getattr(
+        request.app.state, "allow_matchers", None
+    )
+    if matchers is None:
+        matchers = [
+            (
+                re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$"),
+                sorted(m.upper() for m in item if m in _METHODS),
+            )
+            for path, item in request.app.openapi().get("paths", {}).items()
+        ]
+        request.app.state.allow_matchers = matchers
+    for pattern, methods in matchers:
+        if pattern.match(request.url.path):
+            return ", ".join(methods)
+    return None
+
+
+_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
 def _is_connection_error(exc: DBAPIError) -> bool:
