@@ -42,6 +42,31 @@ IfMatch = Annotated[
 WRITE = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
 DRAFT_WRITE = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428, 503)
 
+#: An RFC 6902 operation, as the server's JSON Patch library reads it.
+_POINTER = {"type": "string", "pattern": "^(/([^~/]|~[01])*)*$", "description": "RFC 6901"}
+JSON_PATCH_OPERATION = {
+    "oneOf": [
+        {
+            "type": "object",
+            "required": ["op", "path", "value"],
+            "properties": {
+                "op": {"enum": ["add", "replace", "test"]},
+                "path": _POINTER,
+                "value": {},
+            },
+        },
+        {
+            "type": "object",
+            "required": ["op", "path"],
+            "properties": {"op": {"const": "remove"}, "path": _POINTER},
+        },
+        {
+            "type": "object",
+            "required": ["op", "path", "from"],
+            "properties": {"op": {"enum": ["move", "copy"]}, "path": _POINTER, "from": _POINTER},
+        },
+    ]
+}
 PATCH_BODY = {
     "requestBody": {
         "required": True,
@@ -50,7 +75,11 @@ PATCH_BODY = {
             "application/json": {"schema": {"type": "object"}},
             "application/merge-patch+json": {"schema": {"type": "object"}},
             "application/json-patch+json": {
-                "schema": {"type": "array", "items": {"type": "object"}}
+                "schema": {
+                    "type": "array",
+                    "maxItems": editing.MAX_PATCH_OPERATIONS,
+                    "items": JSON_PATCH_OPERATION,
+                }
             },
         },
     }
