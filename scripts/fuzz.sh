@@ -8,7 +8,10 @@
 # A server is started on a scratch SQLite database with the seed (127.0.0.1, a free port) and
 # stopped afterwards. Expected statuses come from schemathesis.toml (read from the project root).
 # Settings: FUZZ_EXAMPLES (test cases per operation and phase, default 25), FUZZ_SEED (default
-# 1; "random" for a new one each run), FUZZ_REPORTS (where the NDJSON reports go).
+# 1; "random" for a new one each run), FUZZ_REPORTS (where the NDJSON reports go), FUZZ_ARGS
+# (more schemathesis options, e.g. FUZZ_ARGS="--suppress-health-check=too_slow" on a machine too
+# busy to generate a whole notice document quickly: a health check of the generator, not a check
+# of the API).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,6 +55,7 @@ run() {  # run NAME [schemathesis options...]
     --max-examples "$EXAMPLES" \
     --workers 1 \
     "${seed_args[@]}" \
+    ${FUZZ_ARGS:-} \
     --report ndjson --report-dir "$REPORTS/$name" \
     "$@" >"$WORK/$name.txt" 2>&1
   local status=$?
