@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -32,8 +32,8 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(seed_cli, name="seed")
 cli.add_typer(keys_cli, name="keys")
 
-CLI = Principal(name="cli", scope="admin")
-SEED = Principal(name="seed", scope="admin")
+CLI = Principal(name="cli", scope="admin", role="cli")
+SEED = Principal(name="seed", scope="admin", role="seed")
 SEED_OVERRIDE = (
     "Seed data: the council's notice as published, its mistakes kept as written; the checks "
     "report them."
@@ -150,10 +150,35 @@ def seed_load(
     typer.echo(f"loaded {count} notices")
 
 
+ControllerOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--controller",
+        help="A controller (council) id the key acts for; repeat for several. Required for "
+        "every scope but admin (an admin key with none is global).",
+    ),
+]
+ExpiresOption = Annotated[
+    str | None,
+    typer.Option(
+        help="When the key stops working: an ISO 8601 duration from now (P90D, or 90d / 12w / "
+        "36h) or a date (2027-03-01: from 00:00 UTC that day)"
+    ),
+]
+
+
+def _expiry(text: str | None) -> datetime | None:
+    from app.auth.service import parse_expiry
+
+    return parse_expiry(text, now=datetime.now(UTC)) if text is not None else None
+
+
 @keys_cli.command("create")
 def keys_create(
     name: Annotated[str, typer.Option(help="A name for the key's holder, e.g. 'web-team'")],
     scope: Annotated[str, typer.Option(help="editor | publisher | auditor | admin")],
+    controller: ControllerOption = None,
+    expires: ExpiresOption = None,
 ) -> None:
     """Create a key and print it. It cannot be shown again."""
     from app.auth.service import create_key
@@ -162,7 +187,14 @@ def keys_create(
     migrate.upgrade(engine)
     try:
         with Session(writer(engine)) as session:
-            key = create_key(session=session, name=name, scope=scope, actor=CLI.name)
+            key = create_key(
+                session=session,
+                name=name,
+                scope=scope,
+                actor=CLI.name,
+                controllers=controller or [],
+                expires_at=_expiry(expires),
+            )
     except AppError as exc:
         raise _fail(str(exc.detail)) from exc
     typer.echo(key)
@@ -170,13 +202,70 @@ def keys_create(
 
 @keys_cli.command("list")
 def keys_list() -> None:
-    """List keys: name, scope, created, revoked. Never the keys themselves."""
+    """List keys: name, scope, controllers, created, expiry, state. Never the keys themselves."""
     from app.auth.service import list_keys
 
+    now = datetime.now(UTC)
     with Session(_engine()) as session:
         for key in list_keys(session=session):
-            revoked = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
-            typer.echo(f"{key.name}\t{key.scope}\t{key.created_at:%Y-%m-%d %H:%M}\t{revoked}")
+            expires = key.expires_at.replace(tzinfo=UTC) if key.expires_at else None
+            if key.revoked_at:
+                state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}"
+            elif expires and expires <= now:
+                state = f"expired {expires:%Y-%m-%d %H:%M}"
+            else:
+                state = f"active until {expires:%Y-%m-%d %H:%M}" if expires else "active"
+            controllers = ",".join(key.controllers) or ("all" if key.scope == "admin" else "none")
+            typer.echo(
+                f"{key.name}\t{key.scope}\t{controllers}\t{key.created_at:%Y-%m-%d %H:%M}\t{state}"
+            )
+
+
+@keys_cli.command("rotate")
+def keys_rotate(
+    name: str,
+    overlap: Annotated[
+        str,
+        typer.Option(
+            help="How long the old secret keeps working: an ISO 8601 duration up to PT24H "
+            "(default PT0S: revoked at once)"
+        ),
+    ] = "PT0S",
+    expires: ExpiresOption = None,
+) -> None:
+    """Give the key NAME a new secret and print it (once). Name, scope and controllers stay;
+    the old secret stops working at once or after --overlap."""
+    import isodate
+
+    from app.auth.service import rotate_key
+
+    try:
+        lap = isodate.parse_duration(overlap.upper())
+    except (ValueError, isodate.ISO8601Error) as exc:
+        raise _fail(f"--overlap '{overlap}' is not an ISO 8601 duration (PT1H)") from exc
+    if not isinstance(lap, timedelta):
+        raise _fail(f"--overlap '{overlap}' must be in days, hours, minutes or seconds")
+    try:
+        with Session(writer(_engine())) as session:
+            key = rotate_key(
+                session=session, name=name, actor=CLI.name, overlap=lap, expires_at=_expiry(expires)
+            )
+    except AppError as exc:
+        raise _fail(str(exc.detail)) from exc
+    typer.echo(key)
+
+
+@keys_cli.command("bind")
+def keys_bind(name: str, controller: ControllerOption = None) -> None:
+    """Bind the key NAME to exactly the given controllers (none: an admin key becomes global)."""
+    from app.auth.service import bind_key
+
+    try:
+        with Session(writer(_engine())) as session:
+            bind_key(session=session, name=name, controllers=controller or [], actor=CLI.name)
+    except AppError as exc:
+        raise _fail(str(exc.detail)) from exc
+    typer.echo(f"{name} acts for {', '.join(controller or []) or 'all controllers'}")
 
 
 @keys_cli.command("revoke")

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     access_log: bool = False
     #: Request bodies larger than this are refused with 413.
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    #: Failed authentications (a key that is not accepted) one client address may make in
+    #: ``auth_failure_window`` seconds; after that its requests with a key get 429 until the
+    #: window ends. Counted in each process (each worker counts on its own).
+    auth_failure_limit: int = Field(default=10, ge=1)
+    auth_failure_window: float = Field(default=60.0, gt=0, le=86_400)
 
 
 @lru_cache

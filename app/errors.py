@@ -107,18 +107,31 @@ class BadRequest(AppError):
 
 
 class Unauthorized(AppError):
+    """401 with the RFC 6750 challenge: ``error="invalid_token"`` when a key was sent and is
+    not accepted (unknown, malformed, expired, revoked), none when no key was sent."""
+
     status = 401
     slug = "unauthorized"
     title = "A valid API key is required"
 
-    def __init__(self, detail: str | None = None) -> None:
-        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+    def __init__(self, detail: str | None = None, *, invalid_token: bool = False) -> None:
+        challenge = 'Bearer error="invalid_token"' if invalid_token else "Bearer"
+        super().__init__(detail, headers={"WWW-Authenticate": challenge})
 
 
 class Forbidden(AppError):
     status = 403
     slug = "forbidden"
-    title = "The API key's scope does not allow this"
+    title = "The API key does not allow this"
+
+
+class TooManyRequests(AppError):
+    status = 429
+    slug = "too-many-requests"
+    title = "Too many failed authentications from this address"
+
+    def __init__(self, detail: str | None = None, *, retry_after: int = 60) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))})
 
 
 class PreconditionFailed(AppError):
@@ -177,8 +190,16 @@ def _responses() -> dict[int, tuple[str, type[AppError] | None]]:
             {
                 304: ("Not modified (the `If-None-Match` ETag matches)", None),
                 400: ("The body is not JSON at all", BadRequest),
-                401: ("No API key, or an unknown or revoked one", Unauthorized),
-                403: ("The API key's scope does not allow this", Forbidden),
+                401: (
+                    "No API key where one is needed, or a key that is not accepted (unknown, "
+                    'expired or revoked: `WWW-Authenticate: Bearer error="invalid_token"`), '
+                    "on any route",
+                    Unauthorized,
+                ),
+                403: (
+                    "The API key's scope or controllers (councils) do not allow this",
+                    Forbidden,
+                ),
                 404: ("Not found", NotFound),
                 406: ("No acceptable representation", NotAcceptable),
                 409: (
@@ -192,6 +213,11 @@ def _responses() -> dict[int, tuple[str, type[AppError] | None]]:
                 413: ("The request body is too large", PayloadTooLarge),
                 422: ("Invalid request: each failing parameter or field is listed", InvalidQuery),
                 428: ("`If-Match` is required", PreconditionRequired),
+                429: (
+                    "Too many failed authentications from this address; retry after the "
+                    "`Retry-After` seconds",
+                    TooManyRequests,
+                ),
                 503: (
                     "The database is unavailable; retry after the `Retry-After` seconds",
                     ServiceUnavailable,
@@ -223,9 +249,16 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
                 }
             },
         }
-        if status == 503:
+        if status in (429, 503):
             out[status]["headers"] = {
                 "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+            }
+        if status == 401:
+            out[status]["headers"] = {
+                "WWW-Authenticate": {
+                    "description": 'RFC 6750: `Bearer`, or `Bearer error="invalid_token"`',
+                    "schema": {"type": "string"},
+                }
             }
     return out
 

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import health
 from app.audit import router as audit
+from app.auth.deps import identify, optional_security
+from app.auth.limiter import FailureLimiter
 from app.cache import LRU
 from app.config import Settings, get_settings
 from app.db import ChangeSignal, make_engine
 from app.editing import router as editing
-from app.errors import add_problem_schemas, install_handlers
+from app.errors import add_problem_schemas, install_handlers, problem_responses
 from app.exports import router as exports
 from app.limits import BodyLimit
 from app.notices import router as notices
@@ -48,6 +51,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # /docs and /redoc come from app.web, without a CDN
         redoc_url=None,
+        # every operation checks a key when one is sent (401 if it is not accepted, 429 after
+        # too many failures from one address), public ones included
+        dependencies=[Depends(identify)],
+        responses=problem_responses(401, 429),
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -55,9 +62,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.documents = Documents(settings.cache_entries)
     app.state.responses = LRU(settings.cache_entries)
     app.state.version_numbers = LRU(settings.cache_entries)
+    app.state.auth_failures = FailureLimiter(
+        limit=settings.auth_failure_limit, window=settings.auth_failure_window
+    )
+    #: Refusals that are not written to the database (anonymous, unknown keys), by kind.
+    app.state.auth_refusals = Counter()
     install_handlers(app)
     generate_openapi = app.openapi
-    app.openapi = lambda: add_problem_schemas(generate_openapi())  # type: ignore[method-assign]
+    app.openapi = lambda: optional_security(add_problem_schemas(generate_openapi()))  # type: ignore[method-assign]
     for module in (health, register, notices, editing, audit, sharing, exports):
         app.include_router(module.router)
     install_web(app)  # /assets/… (GOV.UK Frontend, Swagger UI, ReDoc), /docs, /redoc

@@ -140,15 +140,26 @@ def fresh_client(fresh_db: str) -> Iterator[TestClient]:
 
 @pytest.fixture
 def keys(fresh_db: str) -> dict[str, dict[str, str]]:
-    """Authorization headers by scope (editor, publisher, auditor, admin) on ``fresh_db``."""
+    """Authorization headers by scope (editor, publisher, auditor, admin) on ``fresh_db``: the
+    admin key is global, the others are bound to every controller of the seed."""
+    from sqlmodel import select
+
     from app.auth.models import SCOPES
     from app.auth.service import create_key
+    from app.register.models import Controller
 
     engine = make_engine(Settings(database_url=fresh_db))
     headers = {}
     with Session(engine) as session:
+        every = list(session.exec(select(Controller.id)).all())
         for scope in SCOPES:
-            key = create_key(session=session, name=f"test-{scope}", scope=scope, actor="test")
+            key = create_key(
+                session=session,
+                name=f"test-{scope}",
+                scope=scope,
+                actor="test",
+                controllers=every if scope != "admin" else (),
+            )
             headers[scope] = {"Authorization": f"Bearer {key}"}
     engine.dispose()
     return headers

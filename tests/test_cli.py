@@ -26,6 +26,72 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     get_settings.cache_clear()
 
 
+def test_keys_are_created_bound_expiring_listed_rotated_and_revoked(database: str) -> None:
+    assert runner.invoke(cli, ["seed", "load"]).exit_code == 0
+    unbound = runner.invoke(cli, ["keys", "create", "--name", "ig", "--scope", "editor"])
+    assert unbound.exit_code == 1 and "--controller" in unbound.output
+    unknown = runner.invoke(
+        cli, ["keys", "create", "--name", "ig", "--scope", "editor", "--controller", "nowhere"]
+    )
+    assert unknown.exit_code == 1 and "nowhere" in unknown.output
+    bad_expiry = runner.invoke(
+        cli,
+        [
+            "keys",
+            "create",
+            "--name",
+            "ig",
+            "--scope",
+            "editor",
+            "--controller",
+            "camden",
+            "--expires",
+            "next tuesday",
+        ],
+    )
+    assert bad_expiry.exit_code == 1 and "ISO 8601" in bad_expiry.output
+    made = runner.invoke(
+        cli,
+        [
+            "keys",
+            "create",
+            "--name",
+            "ig",
+            "--scope",
+            "editor",
+            "--controller",
+            "camden",
+            "--controller",
+            "southwark",
+            "--expires",
+            "90d",
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    key = made.output.strip()
+    assert re.fullmatch(r"ropa_[0-9a-f]{8}_\S+", key)
+    dated = runner.invoke(
+        cli, ["keys", "create", "--name", "root", "--scope", "admin", "--expires", "2099-03-01"]
+    )
+    assert dated.exit_code == 0, dated.output
+    listed = runner.invoke(cli, ["keys", "list"]).output
+    assert "ig\teditor\tcamden,southwark\t" in listed
+    assert "root\tadmin\tall\t" in listed and "active until 2099-03-01 00:00" in listed
+    assert "ropa_" not in listed
+    rotated = runner.invoke(cli, ["keys", "rotate", "ig", "--overlap", "PT1H"])
+    assert rotated.exit_code == 0, rotated.output
+    assert rotated.output.strip() != key and rotated.output.startswith("ropa_")
+    too_long = runner.invoke(cli, ["keys", "rotate", "ig", "--overlap", "P2D"])
+    assert too_long.exit_code == 1 and "overlap" in too_long.output
+    rebound = runner.invoke(cli, ["keys", "bind", "ig", "--controller", "shropshire"])
+    assert rebound.exit_code == 0 and "shropshire" in rebound.output
+    assert "ig\teditor\tshropshire\t" in runner.invoke(cli, ["keys", "list"]).output
+    assert runner.invoke(cli, ["keys", "revoke", "ig"]).exit_code == 0
+    assert "revoked" in runner.invoke(cli, ["keys", "list"]).output
+    again = runner.invoke(cli, ["keys", "rotate", "ig"])
+    assert again.exit_code == 1 and "revoked" in again.output
+
+
 def test_seed_load_then_export_round_trips(database: str, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["seed", "load"])
     assert result.exit_code == 0, result.output
@@ -114,3 +180,25 @@ def test_export_of_an_unknown_service_fails_cleanly(database: str) -> None:
     result = runner.invoke(cli, ["export", "nowhere"])
     assert result.exit_code == 1
     assert "No service 'nowhere'" in result.output
+
+
+def test_check_fix_writes_the_patched_document(tmp_path: Path) -> None:
+    source = PROJECT_ROOT / "seed" / "camden-family-support.yaml"
+    target = tmp_path / "camden-family-support.yaml"
+    target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    before = runner.invoke(cli, ["check", str(target)])
+    assert "citation.misnamed" in before.output
+
+    fixed = runner.invoke(cli, ["check", str(target), "--fix"])
+    assert re.search(r"\d+ fixes written to", fixed.output), fixed.output
+    document = NoticeDocument.model_validate(yaml.safe_load(target.read_text(encoding="utf-8")))
+    cited = [s.cited_as for a in document.activities for s in a.statutes]
+    assert not any("Children's Act" in c for c in cited), cited
+    assert any(c.startswith("Children Act 1989") for c in cited), cited
+
+    after = runner.invoke(cli, ["check", str(target)])
+    assert "citation.misnamed" not in after.output
+    # what has no mechanical fix is still reported
+    assert "citation.nonexistent" in after.output
+    # the seed file itself is untouched
+    assert "Children's Act 1989" in source.read_text(encoding="utf-8")

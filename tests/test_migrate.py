@@ -50,3 +50,35 @@ def test_constraints_follow_the_naming_convention(backend: Backend) -> None:
     uniques = {u["name"] for u in insp.get_unique_constraints("notice_version")}
     assert "uq_notice_version_service_id_version" in uniques
     engine.dispose()
+
+
+def test_keys_revision_hides_key_names_and_leaves_old_keys_unbound(backend: Backend) -> None:
+    """0004_keys14: a version's author that named a key becomes the key's scope; keys made
+    before it are bound to no controller."""
+    from sqlalchemy import text
+
+    url = backend.database("seeded")
+    engine = make_engine(Settings(database_url=url))
+    migrate.run(engine, lambda cfg: command.downgrade(cfg, "0003"))
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO api_key (name, scope, prefix, key_hash, created_at) "
+                "VALUES ('jane.smith', 'editor', 'abcd1234', :h, CURRENT_TIMESTAMP)"
+            ),
+            {"h": "0" * 64},
+        )
+        conn.execute(
+            text(
+                "UPDATE notice_version SET author = 'jane.smith' "
+                "WHERE service_id = 'camden-early-help'"
+            )
+        )
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        authors = conn.execute(
+            text("SELECT DISTINCT author FROM notice_version ORDER BY author")
+        ).scalars()
+        assert list(authors) == ["editor", "seed"]
+        assert conn.execute(text("SELECT count(*) FROM api_key_controller")).scalar() == 0
+    engine.dispose()

@@ -15,10 +15,21 @@ from app.db import get_session
 from app.errors import problem_responses
 from app.pagination import Page, PageParams, page_params
 from app.patterns import LINE_PATTERN, Instant
+from app.register.service import services_of_controllers
 
 router = APIRouter(prefix="/v1", tags=["audit"])
 
 Filter = Annotated[str | None, Query(max_length=300, pattern=LINE_PATTERN)]
+
+
+def _targets(session: Session, controllers: list[str]) -> list[str]:
+    """The audit targets about these controllers: each one and each of its services, as the
+    services name them and as request paths (refusals)."""
+    services = services_of_controllers(session=session, controller_ids=controllers)
+    names = [f"controllers/{c}" for c in controllers] + [
+        f"services/{s}" for ids in services.values() for s in ids
+    ]
+    return names + [f"/v1/{n}" for n in names]
 
 
 @router.get("/audit-events", responses=problem_responses(401, 403, 422, 503))
@@ -35,7 +46,8 @@ def list_audit_events(
     since: Annotated[Instant | None, Query(description="RFC 3339, with its offset")] = None,
     until: Annotated[Instant | None, Query(description="RFC 3339, with its offset")] = None,
 ) -> Page[AuditEventPublic]:
-    """Newest first."""
+    """Newest first. A key bound to councils sees the events about them (their controllers,
+    their services); a global key sees every event."""
     rows, total = audit.list_events(
         session=session,
         actor=actor,
@@ -46,6 +58,7 @@ def list_audit_events(
         until=until,
         limit=page.limit,
         offset=page.offset,
+        within=None if who.controllers is None else _targets(session, sorted(who.controllers)),
     )
     items = [AuditEventPublic.model_validate(r, from_attributes=True) for r in rows]
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
@@ -76,8 +76,18 @@ def list_events(
     until: datetime | None,
     limit: int,
     offset: int,
+    within: Sequence[str] | None = None,
 ) -> tuple[Sequence[AuditEvent], int]:
+    """Events matching the filters, newest first; with ``within``, only events whose target
+    is one of those targets or below one."""
     query = select(AuditEvent)
+    if within is not None:
+        query = query.where(
+            or_(
+                col(AuditEvent.target).in_(within),
+                *(col(AuditEvent.target).startswith(t + "/", autoescape=True) for t in within),
+            )
+        )
     if actor is not None:
         query = query.where(AuditEvent.actor == actor)
     if action is not None:

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from sqlmodel import Session
 
 from app.auth.deps import optional_principal, require
-from app.auth.service import Principal
+from app.auth.service import Principal, sees_drafts
 from app.deps import SessionDep, SlugPath, VersionPath, WriteSessionDep
 from app.editing import service as editing
-from app.errors import InvalidQuery, problem_responses
+from app.errors import Forbidden, InvalidQuery, problem_responses
 from app.notices.diff import DiffResult, diff_documents
 from app.pagination import Page, PageDep
 from app.register import service as register
@@ -183,6 +183,8 @@ def get_draft(
     service_id: SlugPath, version: VersionPath, session: SessionDep, who: Reader
 ) -> Response:
     row = register.get_draft(session=session, service_id=service_id, version=version)
+    if not sees_drafts(session=session, principal=who, service_id=service_id):
+        raise Forbidden(f"This key does not act for the controllers of '{service_id}'")
     document, etag = editing.document_of(session=session, row=row)
     return _document_response(document, etag)
 
@@ -368,7 +370,9 @@ def list_versions(
     who: MaybePrincipal,
 ) -> Page[VersionSummary]:
     rows = editing.list_versions(
-        session=session, service_id=service_id, include_drafts=who is not None
+        session=session,
+        service_id=service_id,
+        include_drafts=sees_drafts(session=session, principal=who, service_id=service_id),
     )
     state: State = request.app.state.register.state()
     chosen = rows[page.offset : page.offset + page.limit]
@@ -390,7 +394,7 @@ def diff_versions(
     who: MaybePrincipal,
     from_: Annotated[int, Query(alias="from", ge=1, le=1_000_000)],
 ) -> DiffResult:
-    include_drafts = who is not None
+    include_drafts = sees_drafts(session=session, principal=who, service_id=service_id)
     new = register.get_version(
         session=session, service_id=service_id, version=version, include_drafts=include_drafts
     )

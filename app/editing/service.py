@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.audit.service import record, record_now
-from app.auth.service import Principal
+from app.auth.service import Principal, require_controllers
 from app.cache import strong_etag
 from app.errors import (
     Conflict,
@@ -111,6 +111,18 @@ def _errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
     ]
 
 
+def authorise_service(
+    *, session: Session, principal: Principal, service_id: str, action: str, target: str
+) -> list[str]:
+    """The service's controllers, once the key is known to be bound to one of them (403,
+    audited, otherwise). A joint notice may be changed by a key of any of its councils."""
+    controllers = register.service_controllers(session=session, service_id=service_id)
+    require_controllers(
+        session=session, principal=principal, controllers=controllers, action=action, target=target
+    )
+    return controllers
+
+
 # --- controllers and services ----------------------------------------------------------------
 
 
@@ -122,6 +134,15 @@ def save_controller(
         raise Conflict(f"Controller '{controller.id}' already exists")
     if not create and existing is None:
         raise NotFound(f"No controller '{controller.id}'")
+    # a new council has no keys bound to it yet: only a global key creates one
+    require_controllers(
+        session=session,
+        principal=principal,
+        controllers=[controller.id],
+        action="controller.create" if create else "controller.update",
+        target=f"controllers/{controller.id}",
+        every=True,
+    )
     before = register.controller_doc(existing).model_dump(mode="json") if existing else None
     register.require_gss_code_free(session=session, controller=controller)
     row = session.merge(register.controller_row(controller))
@@ -152,10 +173,25 @@ def save_service(
     if not create and existing is None:
         raise NotFound(f"No service '{doc.id}'")
     before = None
+    old_controllers: list[str] = []
     if existing is not None:
-        before = existing.model_dump(mode="json") | {
-            "controllers": register.service_controllers(session=session, service_id=doc.id)
-        }
+        old_controllers = register.service_controllers(session=session, service_id=doc.id)
+        before = existing.model_dump(mode="json") | {"controllers": old_controllers}
+    # who owns a service: the key must act for every council it had and every one it will
+    # have (unknown ones are the 422 of register.save_service)
+    touched = [
+        c
+        for c in dict.fromkeys([*old_controllers, *doc.controllers])
+        if session.get(Controller, c) is not None
+    ]
+    require_controllers(
+        session=session,
+        principal=principal,
+        controllers=touched,
+        action="service.create" if create else "service.update",
+        target=f"services/{doc.id}",
+        every=True,
+    )
     row = register.save_service(session=session, service=doc)
     record(
         session=session,
@@ -223,6 +259,13 @@ def create_draft(
     *, session: Session, service_id: str, document: NoticeDocument | None, principal: Principal
 ) -> tuple[NoticeVersion, NoticeDocument, str]:
     register.get_service(session=session, service_id=service_id)
+    controllers = authorise_service(
+        session=session,
+        principal=principal,
+        service_id=service_id,
+        action="draft.create",
+        target=f"services/{service_id}/notice/drafts",
+    )
     existing = open_draft(session=session, service_id=service_id)
     if existing is not None:
         raise Conflict(
@@ -246,7 +289,7 @@ def create_draft(
             session=session,
             service_id=service_id,
             document=document,
-            author=principal.name,
+            author=principal.author(controllers),
             now=_now(),
         )
     except IntegrityError as exc:  # another draft was created at the same moment
@@ -262,6 +305,21 @@ def create_draft(
     )
     session.commit()
     return row, saved, etag
+
+
+def _writable_draft(
+    *, session: Session, service_id: str, version: int, principal: Principal, action: str
+) -> NoticeVersion:
+    """The draft, once the key is known to be bound to one of its service's controllers."""
+    row = get_draft(session=session, service_id=service_id, version=version)
+    authorise_service(
+        session=session,
+        principal=principal,
+        service_id=service_id,
+        action=action,
+        target=_target(service_id, version),
+    )
+    return row
 
 
 def _claim(*, session: Session, row: NoticeVersion) -> None:
@@ -305,7 +363,13 @@ def replace_draft(
     action: str = "draft.replace",
     detail: dict[str, Any] | None = None,
 ) -> tuple[NoticeDocument, str]:
-    row = get_draft(session=session, service_id=service_id, version=version)
+    row = _writable_draft(
+        session=session,
+        service_id=service_id,
+        version=version,
+        principal=principal,
+        action=action,
+    )
     before, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
     vocabulary = read_vocabulary(session=session)
@@ -351,7 +415,13 @@ def patch_draft(
     if_match: str | None,
     principal: Principal,
 ) -> tuple[NoticeDocument, str]:
-    row = get_draft(session=session, service_id=service_id, version=version)
+    row = _writable_draft(
+        session=session,
+        service_id=service_id,
+        version=version,
+        principal=principal,
+        action="draft.patch",
+    )
     current, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
     data = current.model_dump(mode="json", exclude_none=True)
@@ -403,7 +473,13 @@ def fix_draft(
     today: date,
 ) -> tuple[NoticeDocument, str]:
     """Apply the chosen findings' fixes (RFC 6902 patches) to a draft, in one step."""
-    row = get_draft(session=session, service_id=service_id, version=version)
+    row = _writable_draft(
+        session=session,
+        service_id=service_id,
+        version=version,
+        principal=principal,
+        action="draft.fix",
+    )
     current, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
     try:
@@ -427,7 +503,13 @@ def fix_draft(
 def discard_draft(
     *, session: Session, service_id: str, version: int, if_match: str | None, principal: Principal
 ) -> None:
-    row = get_draft(session=session, service_id=service_id, version=version)
+    row = _writable_draft(
+        session=session,
+        service_id=service_id,
+        version=version,
+        principal=principal,
+        action="draft.discard",
+    )
     before, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
     _claim(session=session, row=row)
@@ -537,7 +619,13 @@ def publish_draft(
     today: date,
     documents: store.Documents,
 ) -> NoticeVersion:
-    row = get_draft(session=session, service_id=service_id, version=version)
+    row = _writable_draft(
+        session=session,
+        service_id=service_id,
+        version=version,
+        principal=principal,
+        action="notice.publish",
+    )
     document, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
     vocabulary = read_vocabulary(session=session)
@@ -570,6 +658,14 @@ def import_document(
     are created if the register has none, its own terms are added, and it is checked and
     published as a draft would be. Nothing is written if anything is refused."""
     today = today or date.today()
+    require_controllers(
+        session=session,
+        principal=principal,
+        controllers=document.service.controllers,
+        action="notice.import",
+        target=f"services/{document.service.id}/notice",
+        every=True,
+    )
     try:
         register.ensure_controllers(session=session, controllers=document.controllers)
         if session.get(Service, document.service.id) is None:
@@ -592,7 +688,7 @@ def import_document(
             session=session,
             service_id=document.service.id,
             document=document,
-            author=principal.name,
+            author=principal.author(document.service.controllers),
             now=_now(),
         )
         _publish(

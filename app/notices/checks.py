@@ -693,9 +693,21 @@ def _art14_applies(document: NoticeDocument, vocabulary: Vocabulary) -> bool:
 
 def _check_controllers(ctx: _Ctx) -> None:
     doc = ctx.document
+    # The service's own contact is its one controller's: the service is part of the council.
+    service_contact = doc.service.contact if len(doc.controllers) == 1 else None
     for i, c in enumerate(doc.controllers):
-        has_contact = bool(c.address or c.phone or c.website or c.email) or bool(
-            c.dpo and (c.dpo.address or c.dpo.email or c.dpo.phone)
+        has_contact = (
+            bool(c.address or c.phone or c.website or c.email)
+            or bool(c.dpo and (c.dpo.address or c.dpo.email or c.dpo.phone))
+            or bool(
+                service_contact
+                and (
+                    service_contact.address
+                    or service_contact.phone
+                    or service_contact.url
+                    or "@" in (service_contact.email or "")
+                )
+            )
         )
         if not has_contact:
             ctx.add(
@@ -1072,10 +1084,24 @@ def _report_breach(ctx: _Ctx, i: int, act: Activity, breach: rules.Breach) -> No
             if (t := vocab.basis(b.basis)) is not None and t.article == "sch1"
         ]
         parts = sorted({f"Part {t.schedule1_part}" for t in given})
-        wrong = [t for t in given if t.schedule1_part == part]
+        same_part = [t for t in given if t.schedule1_part == part]
+        art9 = act.lawful_bases[breach.bases[0]].basis if breach.bases else ""
+        cannot = [t.code for t in same_part if art9 not in t.pairs_with]
+        elsewhere = [t.code for t in same_part if art9 in t.pairs_with]
+        said = [
+            *([f"{', '.join(cannot)} cannot support it"] if cannot else []),
+            *(
+                [
+                    f"{', '.join(elsewhere)} {'is' if len(elsewhere) == 1 else 'are'} paired "
+                    "with another condition in the notice"
+                ]
+                if elsewhere
+                else []
+            ),
+        ]
         extra = (
-            f" ({', '.join(t.code for t in wrong)} cannot support it)"
-            if wrong
+            f" ({'; '.join(said)})"
+            if said
             else (
                 f" (only {', '.join(parts)} conditions are given"
                 + (", which apply to criminal offence data" if parts == ["Part 3"] else "")

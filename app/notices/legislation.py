@@ -499,6 +499,7 @@ class Resolver:
                 if by_number is not None:
                     break
 
+        numbered = by_number is not None
         eu_numbered = bool(_EU_REGULATION_RE.search(text))
         eu_named = eu_numbered or (mentions_eu_gdpr(text) and not _UK_GDPR_RE.search(text))
         text = _EU_REGULATION_RE.sub(" ", text)
@@ -549,7 +550,19 @@ class Resolver:
             )
 
         if by_number is not None:
-            return done(self._status_for(by_number, False), statute=by_number)
+            # The number decides which instrument; a title written beside it that is not one
+            # of that instrument's names ("Local Safeguarding Children & Adults Boards
+            # Regulations 2006 (SI 2006/90)") makes the citation misnamed.
+            names = {
+                k
+                for e in self._entries
+                if e.term.slug == by_number.slug
+                for k in (e.strict, e.loose)
+            }
+            named_otherwise = (
+                numbered and bool(loose) and strict not in names and loose not in names
+            )
+            return done(self._status_for(by_number, named_otherwise), statute=by_number)
 
         # The EU GDPR: its title, its abbreviation, or the EU regulation number.
         if eu_numbered or (

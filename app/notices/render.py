@@ -364,7 +364,11 @@ class _Builder:
         elif relation == "separate":
             blocks.append(_para(f"{_join(names)} are each a separate controller."))
         if service.processor is not None:
-            blocks.append(_para(f"{service.processor.name} runs this service for {_join(names)}."))
+            # the council's own words about its processor are not said again in ours
+            if service.processor.name not in (service.relationship_as_written or ""):
+                blocks.append(
+                    _para(f"{service.processor.name} runs this service for {_join(names)}.")
+                )
             if service.processor.contact:
                 blocks.append(_list(self.contact_items(service.processor.contact)))
         if service.contact is not None:
@@ -417,11 +421,14 @@ class _Builder:
 
     def information(self) -> list[Block]:
         blocks: list[Block] = []
+        uses = [s for a in self.activities for s in a.data_subjects]
+        # a subject the notice names in its own words somewhere is not named again by its label
+        worded = {s.subject for s in uses if s.as_written}
         subjects = list(
             dict.fromkeys(
                 _one_line(s.as_written) if s.as_written else self.name("data_subjects", s.subject)
-                for a in self.activities
-                for s in a.data_subjects
+                for s in uses
+                if s.as_written or s.subject not in worded
             )
         )
         if subjects:

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.auth.deps import optional_principal
-from app.auth.service import Principal
+from app.auth.service import Principal, sees_drafts
 from app.cache import representation
 from app.deps import AtQuery, SlugPath, VersionQuery
 from app.errors import NotAcceptable, NotFound, problem_responses
@@ -77,6 +77,8 @@ async def _chosen_or_draft(
 
     def draft() -> NoticeVersion:
         with Session(request.app.state.engine) as session:
+            if not sees_drafts(session=session, principal=who, service_id=service_id):
+                raise NotFound(f"Service '{service_id}' has no version {version}")
             return get_draft(session=session, service_id=service_id, version=version)
 
     return await run_in_threadpool(draft)

@@ -312,6 +312,20 @@ def test_controller_identity() -> None:
     assert hits[0].severity == "error"
     assert of_rule(build(), "art13-14.controller-identity") == []
 
+    # the service's own postal address or phone is its one controller's contact
+    def service_contact(d: dict[str, Any]) -> None:
+        no_contact(d)
+        d["service"]["contact"] = {"name": "Customer Services Team", "phone": "01273 482913"}
+
+    assert of_rule(build(service_contact), "art13-14.controller-identity") == []
+
+    # an e-mail link's label alone is no contact
+    def label_only(d: dict[str, Any]) -> None:
+        no_contact(d)
+        d["service"]["contact"] = {"name": "Customer Services Team"}
+
+    assert len(of_rule(build(label_only), "art13-14.controller-identity")) == 1
+
 
 def test_controller_designation() -> None:
     def county(d: dict[str, Any]) -> None:

@@ -340,3 +340,14 @@ def test_every_registry_title_resolves_to_itself() -> None:
         if t.slug == "eu-gdpr":
             expected = "eu_gdpr"  # named by its own title, it is still the EU's
         assert r.status == expected, t.title
+
+
+def test_an_official_number_with_another_instruments_title_is_misnamed() -> None:
+    # SI 2006/90 is the Local Safeguarding Children Boards Regulations: no "Adults Boards".
+    r = resolve("Local Safeguarding Children & Adults Boards Regulations 2006 (SI 2006/90)")
+    assert r.status == "misnamed"
+    assert r.statute is not None and r.statute.uri is not None
+    assert r.statute.uri.endswith("/uksi/2006/90")
+    # the same number with the instrument's own title is exact
+    r = resolve("Local Safeguarding Children Boards Regulations 2006 (SI 2006/90)")
+    assert r.status == "exact"
