@@ -198,3 +198,27 @@ def test_body_values_have_the_type_the_schema_says(
         assert response.status_code == 422, field
     created = fresh_client.post("/v1/services", json=service, headers=keys["publisher"])
     assert created.status_code == 201
+
+
+def test_a_malformed_json_patch_is_422_whatever_the_etag(
+    fresh_client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    created = fresh_client.post(
+        "/v1/services/camden-early-help/notice/drafts", headers=keys["editor"]
+    )
+    assert created.status_code == 201
+    headers = {
+        **keys["editor"],
+        "If-Match": '"stale"',
+        "Content-Type": "application/json-patch+json",
+    }
+    for patch in (
+        [{"op": "move", "path": "", "from": "no-slash"}],
+        [{"op": "add", "path": "/notice/title"}],
+        [{"op": "rename", "path": "/notice/title"}],
+    ):
+        response = fresh_client.patch(created.headers["location"], json=patch, headers=headers)
+        assert response.status_code == 422, patch
+    good = [{"op": "replace", "path": "/notice/title", "value": "A title"}]
+    stale = fresh_client.patch(created.headers["location"], json=good, headers=headers)
+    assert stale.status_code == 412

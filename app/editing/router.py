@@ -43,7 +43,7 @@ WRITE = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
 DRAFT_WRITE = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428, 503)
 
 #: An RFC 6902 operation, as the server's JSON Patch library reads it.
-_POINTER = {"type": "string", "pattern": "^(/([^~/]|~[01])*)*$", "description": "RFC 6901"}
+_POINTER = {"type": "string", "pattern": editing.POINTER_PATTERN, "description": "RFC 6901"}
 JSON_PATCH_OPERATION = {
     "oneOf": [
         {

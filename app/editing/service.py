@@ -17,10 +17,17 @@ from __future__ import annotations
 import copy
 import json
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import jsonpatch
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -405,6 +412,45 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return result
 
 
+#: An RFC 6901 JSON pointer.
+POINTER_PATTERN = r"^(/([^~/]|~[01])*)*$"
+_Pointer = Annotated[str, StringConstraints(pattern=POINTER_PATTERN)]
+
+
+class _ValueOperation(BaseModel):
+    op: Literal["add", "replace", "test"]
+    path: _Pointer
+    value: Any
+
+
+class _RemoveOperation(BaseModel):
+    op: Literal["remove"]
+    path: _Pointer
+
+
+class _FromOperation(BaseModel):
+    op: Literal["move", "copy"]
+    path: _Pointer
+    from_: _Pointer = Field(alias="from")
+
+
+#: The shape of an RFC 6902 JSON Patch: checked before anything else (a malformed patch is 422,
+#: whatever the draft's ETag); the router states the same shape in the OpenAPI document.
+_JSON_PATCH: TypeAdapter[list[Any]] = TypeAdapter(
+    list[Annotated[_ValueOperation | _RemoveOperation | _FromOperation, Field(discriminator="op")]]
+)
+
+
+def check_json_patch(patch: list[Any]) -> None:
+    """422 for a JSON Patch that is not a list of RFC 6902 operations, or too long."""
+    if len(patch) > MAX_PATCH_OPERATIONS:
+        raise InvalidDocument(f"A JSON Patch may have at most {MAX_PATCH_OPERATIONS} operations")
+    try:
+        _JSON_PATCH.validate_python(patch)
+    except ValidationError as exc:
+        raise InvalidDocument("The JSON Patch is not valid", errors=_errors(exc)) from exc
+
+
 def patch_draft(
     *,
     session: Session,
@@ -415,6 +461,8 @@ def patch_draft(
     if_match: str | None,
     principal: Principal,
 ) -> tuple[NoticeDocument, str]:
+    if kind == "json-patch":
+        check_json_patch(patch)
     row = _writable_draft(
         session=session,
         service_id=service_id,
@@ -425,8 +473,6 @@ def patch_draft(
     current, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
     data = current.model_dump(mode="json", exclude_none=True)
-    if isinstance(patch, list) and len(patch) > MAX_PATCH_OPERATIONS:
-        raise InvalidDocument(f"A JSON Patch may have at most {MAX_PATCH_OPERATIONS} operations")
     try:
         if kind == "json-patch":
             patched = jsonpatch.apply_patch(data, patch)
