@@ -16,6 +16,7 @@ This module knows keys and values only: nothing about the register.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 from collections import OrderedDict
@@ -60,11 +61,17 @@ class LRU(Generic[K, V]):
 
 @dataclass(frozen=True, slots=True)
 class Representation:
-    """Finished bytes of a response, with their media type and strong ETag."""
+    """Finished bytes of a response, with their media type and strong ETag, and the same
+    bytes gzipped when they are worth compressing (made once, with the entry)."""
 
     body: bytes
     media_type: str
     etag: str
+    gzipped: bytes | None = None
+
+
+#: Bodies smaller than this are sent as they are (gzip would save next to nothing).
+COMPRESS_MIN_BYTES = 1024
 
 
 def strong_etag(body: bytes) -> str:
@@ -73,4 +80,7 @@ def strong_etag(body: bytes) -> str:
 
 
 def representation(body: bytes, media_type: str) -> Representation:
-    return Representation(body, media_type, strong_etag(body))
+    gzipped = (
+        gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= COMPRESS_MIN_BYTES else None
+    )
+    return Representation(body, media_type, strong_etag(body), gzipped)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -370,11 +371,14 @@ def render(
     version: Annotated[
         int | None, typer.Option(help="A version number (default: in effect today)")
     ] = None,
-    full_page: Annotated[bool, typer.Option("--full-page", help="html: a standalone page")] = False,
+    full_page: Annotated[
+        bool, typer.Option("--full-page", help="html: a page in the GOV.UK layout")
+    ] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Write the privacy notice of a service as text, generated from the register."""
     from app.notices.render import MEDIA_TYPES, render_notice
+    from app.web.notice_page import notice_page
 
     if fmt not in MEDIA_TYPES:
         raise _fail("--format must be html, markdown or text", 2)
@@ -392,7 +396,10 @@ def render(
     except AppError as exc:
         raise _fail(str(exc.detail)) from exc
     assert terms is not None
-    _write(render_notice(document, terms, fmt=fmt, full_page=full_page), output)  # type: ignore[arg-type]
+    if fmt == "html" and full_page:
+        _write(notice_page(document, terms), output)
+    else:
+        _write(render_notice(document, terms, fmt=fmt), output)
 
 
 def _write_document(path: Path, document: object) -> None:
@@ -527,6 +534,12 @@ def serve(
     """Migrate, load the seed if the database is empty, and run the HTTP service."""
     import uvicorn
 
+    if "public_base_url" not in get_settings().model_fields_set:
+        # Not configured (environment or .env): identifiers name the address served. Set for
+        # the workers too, which build the app from the environment.
+        shown = f"[{host}]" if ":" in host else host
+        os.environ["ROPA_PUBLIC_BASE_URL"] = f"http://{shown}:{port}"
+        get_settings.cache_clear()
     settings = get_settings()
     engine = make_engine(settings)
     migrate.upgrade(engine)
@@ -562,9 +575,16 @@ def export_ropa(
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout")
     ] = None,
     bom: Annotated[bool, typer.Option(help="CSV: start with a UTF-8 byte-order mark")] = False,
+    contacts: Annotated[
+        bool, typer.Option(help="CSV: start with the controller and DPO contact block")
+    ] = False,
     base_url: Annotated[
-        str, typer.Option(help="The service's public address, for JSON-LD identifiers")
-    ] = "http://localhost:8000",
+        str | None,
+        typer.Option(
+            help="The service's public address, for JSON-LD identifiers "
+            "(default: ROPA_PUBLIC_BASE_URL)"
+        ),
+    ] = None,
 ) -> None:
     """Write the ROPA (one row per processing activity), as GET /v1/ropa does."""
     from rich.console import Console
@@ -578,6 +598,7 @@ def export_ropa(
         when = date.fromisoformat(at) if at else date.today()
     except ValueError as exc:
         raise _fail("--at must be a date, YYYY-MM-DD", 2) from exc
+    base_url = (base_url or get_settings().public_base_url).rstrip("/")
     documents = _documents()
     with Session(_engine()) as session:
         try:
@@ -586,7 +607,9 @@ def export_ropa(
             hint = f" (did you mean: {', '.join(exc.suggestions)}?)" if exc.suggestions else ""
             raise _fail(f"{exc.detail}{hint}") from exc
         if output is None:
-            for chunk in export.chunks(session, documents, fmt=fmt, bom=bom, base=base_url):
+            for chunk in export.chunks(
+                session, documents, fmt=fmt, bom=bom, contacts=contacts, base=base_url
+            ):
                 sys.stdout.buffer.write(chunk)
             sys.stdout.flush()
             return
@@ -601,6 +624,7 @@ def export_ropa(
                 documents,
                 fmt=fmt,
                 bom=bom,
+                contacts=contacts,
                 base=base_url,
                 progress=lambda n: bar.advance(task, n),
             ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +34,17 @@ class Settings(BaseSettings):
     #: window ends. Counted in each process (each worker counts on its own).
     auth_failure_limit: int = Field(default=10, ge=1)
     auth_failure_window: float = Field(default=60.0, gt=0, le=86_400)
+    #: Where the public reaches the service: every linked-data identifier (JSON-LD ``@id``,
+    #: the ``ropa:`` vocabulary, the ``@context``) is built from it, never from a request's
+    #: ``Host``. ``ropa serve`` defaults it to the address it binds.
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000", pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$"
+    )
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
 
 
 @lru_cache

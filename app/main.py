@@ -19,6 +19,7 @@ from app.db import ChangeSignal, make_engine
 from app.editing import router as editing
 from app.errors import add_problem_schemas, install_handlers, problem_responses
 from app.exports import router as exports
+from app.http import Compression, Methods
 from app.limits import BodyLimit
 from app.notices import router as notices
 from app.register import router as register
@@ -74,12 +75,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     install_web(app)  # /assets/… (GOV.UK Frontend, Swagger UI, ReDoc), /docs, /redoc
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(Compression)  # gzip over 1 KiB, with its own ETag
+    app.add_middleware(Methods)  # HEAD on every GET route, OPTIONS, a complete Allow on 405
     # Council websites read from any origin; writes need a key, which CORS does not admit
     # (no Authorization header, no credentials, only GET).
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
-        allow_methods=["GET"],
+        allow_methods=["GET", "HEAD"],
         allow_headers=["Accept", "If-None-Match"],
         expose_headers=["ETag", "Content-Disposition"],
         max_age=86400,

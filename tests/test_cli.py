@@ -202,3 +202,26 @@ def test_check_fix_writes_the_patched_document(tmp_path: Path) -> None:
     assert "citation.nonexistent" in after.output
     # the seed file itself is untouched
     assert "Children's Act 1989" in source.read_text(encoding="utf-8")
+
+
+def test_serve_defaults_the_public_base_url_to_the_bind_address(
+    database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    served: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: served.append(kwargs))
+    # (set, then unset: monkeypatch then restores the environment as it was, whatever serve sets)
+    monkeypatch.setenv("ROPA_PUBLIC_BASE_URL", "http://placeholder")
+    monkeypatch.delenv("ROPA_PUBLIC_BASE_URL")
+    get_settings.cache_clear()
+    result = runner.invoke(cli, ["serve", "--port", "8123", "--no-seed"])
+    assert result.exit_code == 0, result.output
+    assert served[0]["port"] == 8123
+    assert get_settings().public_base_url == "http://127.0.0.1:8123"
+
+    monkeypatch.setenv("ROPA_PUBLIC_BASE_URL", "https://ropa.council.example/")
+    get_settings.cache_clear()
+    result = runner.invoke(cli, ["serve", "--port", "8124", "--no-seed"])
+    assert result.exit_code == 0, result.output
+    assert get_settings().public_base_url == "https://ropa.council.example"

@@ -45,6 +45,7 @@ from app.errors import (
     PreconditionRequired,
 )
 from app.exports.service import store_row_sets
+from app.http import if_match_matches
 from app.notices.checks import FixError, apply_fixes, check_notice
 from app.patterns import IsoDate
 from app.register import service as register
@@ -352,8 +353,7 @@ def _claim(*, session: Session, row: NoticeVersion) -> None:
 def _require_match(if_match: str | None, etag: str) -> None:
     if if_match is None:
         raise PreconditionRequired("Send If-Match with the draft's current ETag")
-    candidates = {c.strip() for c in if_match.split(",")}
-    if etag not in candidates and "*" not in candidates:
+    if not if_match_matches(if_match, etag):
         raise PreconditionFailed(
             "The draft changed since you read it; fetch it again and reapply your change"
         )

@@ -66,9 +66,10 @@ from app.register.vocabulary import Vocabulary
 ROW_FORMAT = 3
 CONTEXT_PATH = "/contexts/ropa-v1.jsonld"
 Format = Literal["csv", "json", "jsonld"]
-MEDIA_TYPES: dict[str, str] = {
-    "csv": "text/csv; charset=utf-8",
+#: In order of preference when ``Accept`` does not choose (json is the default).
+MEDIA_TYPES: dict[Format, str] = {
     "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
     "jsonld": "application/ld+json",
 }
 SEPARATOR = "; "
@@ -202,20 +203,31 @@ class Placed:
 
 
 def duration_words(duration: str) -> str:
-    """An ISO 8601 duration in words: ``P6Y`` → "6 years", ``P1Y6M`` → "1 year 6 months"."""
+    """An ISO 8601 duration in words, parsed by isodate: ``P6Y`` → "6 years", ``P1Y6M`` →
+    "1 year 6 months", ``P6W`` → "6 weeks", ``PT1M`` → "1 minute" (never a month)."""
     parsed = isodate.parse_duration(duration)
+    if isinstance(parsed, isodate.Duration):
+        years, months, delta = parsed.years, parsed.months, parsed.tdelta
+    else:
+        years, months, delta = 0, 0, parsed
+    weeks, days = (0, delta.days)
+    if duration.upper().endswith("W"):
+        weeks, days = divmod(delta.days, 7)
+    hours, rest = divmod(delta.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
     parts = []
     for amount, unit in (
-        (getattr(parsed, "years", 0), "year"),
-        (getattr(parsed, "months", 0), "month"),
-        (
-            getattr(parsed, "days", 0) if not hasattr(parsed, "tdelta") else parsed.tdelta.days,
-            "day",
-        ),
+        (years, "year"),
+        (months, "month"),
+        (weeks, "week"),
+        (days, "day"),
+        (hours, "hour"),
+        (minutes, "minute"),
+        (seconds + delta.microseconds / 1_000_000, "second"),
     ):
-        amount = int(amount)
         if amount:
-            parts.append(f"{amount} {unit}{'s' if amount != 1 else ''}")
+            number = f"{float(amount):g}"
+            parts.append(f"{number} {unit}{'' if number == '1' else 's'}")
     return " ".join(parts) or duration
 
 
@@ -462,6 +474,30 @@ def controller_block(c: ControllerDoc) -> dict[str, Any]:
     }
 
 
+CONTACT_HEADER = ("", "Name", "Address", "Email", "Telephone")
+
+
+def contact_rows(controllers: Sequence[ControllerDoc]) -> list[list[str]]:
+    """The ICO template's first rows for each controller: the controller, its data protection
+    officer and its representative (Name, Address, Email, Telephone), as the notice gives
+    them; a blank cell for what it does not give. Formulas neutralised."""
+    rows: list[list[str | None]] = [list(CONTACT_HEADER)]
+    for c in controllers:
+        dpo = c.dpo
+        rows += [
+            ["Controller", c.name, c.address, c.email, c.phone],
+            [
+                "Data Protection Officer",
+                (dpo.name or dpo.role) if dpo else None,
+                dpo.address if dpo else None,
+                dpo.email if dpo else None,
+                dpo.phone if dpo else None,
+            ],
+            ["Representative", None, None, None, None],
+        ]
+    return [["" if v is None else neutralise(" ".join(v.split())) for v in r] for r in rows]
+
+
 # --- JSON-LD (W3C DPV 2.3) -------------------------------------------------------------------
 
 RIGHT_TERMS: dict[str, str] = {
@@ -493,6 +529,18 @@ def basis_term(vocabulary: Vocabulary, slug: str) -> str:
     if slug.startswith("art6-"):
         return "ropa:A" + slug.removeprefix("art")
     return f"ropa:LawfulBasis-{slug}"
+
+
+def subject_term(vocabulary: Vocabulary, slug: str) -> str:
+    """The DPV term of a data subject; a ``ropa:`` term where the vocabulary gives none."""
+    term = vocabulary.subject(slug)
+    return term.dpv if term is not None and term.dpv else f"ropa:DataSubject-{slug}"
+
+
+def category_term(vocabulary: Vocabulary, slug: str) -> str:
+    """The DPV term of a data category; a ``ropa:`` term where the vocabulary gives none."""
+    term = vocabulary.category(slug)
+    return term.dpv if term is not None and term.dpv else f"ropa:DataCategory-{slug}"
 
 
 def _compact(node: dict[str, Any]) -> dict[str, Any]:
@@ -559,18 +607,8 @@ class ProcessBuilder:
         rows, base, v = self.rows, self.base, self.rows.vocabulary
         placed, document = rows.placed, rows.document
         public_id = f"{placed.service_id}.{activity.id}"
-        subjects = [
-            (st.dpv if (st := v.subject(s.subject)) and st.dpv else f"ropa:DataSubject-{s.subject}")
-            for s in activity.data_subjects
-        ]
-        data = [
-            (
-                ct.dpv
-                if (ct := v.category(c.category)) and ct.dpv
-                else f"ropa:DataCategory-{c.category}"
-            )
-            for c in activity.data_categories
-        ]
+        subjects = [subject_term(v, s.subject) for s in activity.data_subjects]
+        data = [category_term(v, c.category) for c in activity.data_categories]
         references: list[str] = []
         for citation in activity.statutes:
             term = v.statute(citation.statute) if citation.statute else None

@@ -23,6 +23,7 @@ from app.exports.ropa import (
     ProcessBuilder,
     Progress,
     RowBuilder,
+    contact_rows,
     controller_block,
     controller_node,
     csv_text,
@@ -181,16 +182,32 @@ class Export:
             if parts:
                 yield ("" if fmt == "csv" else ",").join(parts), count, controllers
 
+    def controllers(self, session: Session, documents: store.Documents) -> list[ControllerDoc]:
+        """Every controller the exported notices name, as published with the first of them
+        that names it, by id."""
+        found: dict[str, ControllerDoc] = {}
+        for start in range(0, len(self.placed), GROUP):
+            versions = [v for v, _ in self.placed[start : start + GROUP]]
+            for document in documents.get(session=session, versions=versions):
+                for c in document.controllers:
+                    found.setdefault(c.id, c)
+        return [found[c] for c in sorted(found)]
+
     def csv(
         self,
         session: Session,
         documents: store.Documents,
         *,
         bom: bool = False,
+        contacts: bool = False,
         progress: Progress | None = None,
     ) -> Iterator[bytes]:
         buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\r\n").writerow(HEADER)
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        if contacts:
+            writer.writerows(contact_rows(self.controllers(session, documents)))
+            writer.writerow([])
+        writer.writerow(HEADER)
         yield (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
         for text, count, _ in self._pieces(session, documents, "csv"):
             yield text.encode("utf-8")
@@ -272,11 +289,12 @@ class Export:
         *,
         fmt: str,
         bom: bool = False,
+        contacts: bool = False,
         base: str = "",
         progress: Progress | None = None,
     ) -> Iterator[bytes]:
         if fmt == "csv":
-            return self.csv(session, documents, bom=bom, progress=progress)
+            return self.csv(session, documents, bom=bom, contacts=contacts, progress=progress)
         if fmt == "json":
             return self.json(session, documents, progress=progress)
         if fmt == "jsonld":

@@ -52,7 +52,7 @@ from app.register.vocabulary import LawfulBasisBase, Vocabulary
 
 Format = Literal["html", "markdown", "text"]
 
-MEDIA_TYPES: dict[str, str] = {
+MEDIA_TYPES: dict[Format, str] = {
     "html": "text/html; charset=utf-8",
     "markdown": "text/markdown; charset=utf-8",
     "text": "text/plain; charset=utf-8",
@@ -200,7 +200,7 @@ def _address(text: str) -> str:
     return out
 
 
-def _href(value: str | None) -> str | None:
+def safe_href(value: str | None) -> str | None:
     """A safe address for a link, or None: only web addresses become links."""
     if not value:
         return None
@@ -239,7 +239,7 @@ _MONTHS = (
 )
 
 
-def _date(d: date) -> str:
+def long_date(d: date) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
@@ -322,7 +322,9 @@ class _Builder:
         if contact.address and not _contains(skip, contact.address):
             items.append(Item(spans=(_span(f"Address: {_address(contact.address)}"),)))
         if contact.url and not _contains(skip, contact.url):
-            items.append(Item(spans=(_span("Website: "), _span(contact.url, _href(contact.url)))))
+            items.append(
+                Item(spans=(_span("Website: "), _span(contact.url, safe_href(contact.url))))
+            )
         return items
 
     # -- sections --------------------------------------------------------------------------
@@ -333,7 +335,7 @@ class _Builder:
         if notice.status == "draft":
             blocks.append(_para("This is a draft. It has not been published."))
         updated = notice.last_updated_as_written or (
-            f"Last updated: {_date(notice.last_updated)}" if notice.last_updated else None
+            f"Last updated: {long_date(notice.last_updated)}" if notice.last_updated else None
         )
         blocks.append(_para(updated or "Last updated: not stated"))
         blocks += self.once(notice.introduction)
@@ -395,10 +397,10 @@ class _Builder:
         if c.email:
             items.append(Item(spans=(_span("Email: "), _span(c.email, _mailto(c.email)))))
         if c.website:
-            items.append(Item(spans=(_span("Website: "), _span(c.website, _href(c.website)))))
+            items.append(Item(spans=(_span("Website: "), _span(c.website, safe_href(c.website)))))
         if c.corporate_privacy_notice_url:
             url = c.corporate_privacy_notice_url
-            items.append(Item(spans=(_span("Privacy notice: "), _span(url, _href(url)))))
+            items.append(Item(spans=(_span("Privacy notice: "), _span(url, safe_href(url)))))
         if c.ico_registration_number:
             items.append(
                 Item(spans=(_span(f"ICO registration number: {c.ico_registration_number}"),))
@@ -557,7 +559,7 @@ class _Builder:
         """A citation as the notice cites it, linked to the instrument it names."""
         term = self.vocab.statute(citation.statute) if citation.statute else None
         cited = _one_line(public(citation.cited_as))
-        spans = [_span(cited, _href(term.uri) if term else None, show_url=False)]
+        spans = [_span(cited, safe_href(term.uri) if term else None, show_url=False)]
         missing = [p for p in citation.provisions if not _contains(cited, p)]
         for i, provision in enumerate(missing):
             spans.append(_span(": " if i == 0 else ", "))
@@ -615,7 +617,7 @@ class _Builder:
                     items.append(f"Shared with: {_join(others)}")
                 if arr.pseudonymised and not self.said("pseudonymised"):
                     items.append("The information is pseudonymised.")
-                end = arr.end_date_as_written or (_date(arr.end_date) if arr.end_date else None)
+                end = arr.end_date_as_written or (long_date(arr.end_date) if arr.end_date else None)
                 if end and not self.said(end):
                     items.append(f"Until: {end}")
                 if arr.agreement_url:
@@ -792,7 +794,7 @@ def html_spans(line: Line) -> Markup:
     for s in line:
         text = escape(s.text)
         if s.url:
-            text = Markup('<a href="{}">{}</a>').format(s.url, text)
+            text = Markup('<a class="govuk-link" href="{}">{}</a>').format(s.url, text)
         if s.strong:
             text = Markup("<strong>{}</strong>").format(text)
         out.append(text)
@@ -891,21 +893,22 @@ def render_notice(
     vocabulary: Vocabulary,
     *,
     fmt: Format,
-    full_page: bool = False,
+    embedded: bool = True,
+    after_title: Markup = Markup(""),
 ) -> str:
     """The privacy-notice text of ``document`` in ``fmt``.
 
-    ``full_page`` (HTML only) gives a standalone page with a ``<title>`` and minimal CSS
-    instead of a fragment to embed.
+    HTML is an ``<article>`` with GOV.UK Frontend's classes. ``embedded`` (the default) makes
+    it a fragment for a council's own page: the title is an ``<h2>`` and it carries the least
+    styling it needs under browser defaults. ``embedded=False`` gives the content of a page in
+    the GOV.UK layout (``app.web.notice_page``): the title is the ``<h1>``, with ``after_title``
+    (trusted HTML) just below it.
     """
     if fmt not in _TEMPLATES:
         raise ValueError(f"unknown format {fmt!r}; expected one of {sorted(_TEMPLATES)}")
     view = build_view(document, vocabulary)
     template = _ENV.get_template(_TEMPLATES[fmt])
     if fmt == "html":
-        fragment = _tidy(template.render(view=view, level=1 if full_page else 2), blank=False)
-        if full_page:
-            page = _ENV.get_template("page.html.jinja")
-            return _tidy(page.render(view=view, fragment=Markup(fragment)), blank=False)
-        return fragment
+        html = template.render(view=view, embedded=embedded, after_title=after_title)
+        return _tidy(html, blank=False)
     return _tidy(template.render(view=view))

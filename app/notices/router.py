@@ -21,8 +21,8 @@ from app.auth.deps import optional_principal
 from app.auth.service import Principal, sees_drafts
 from app.cache import representation
 from app.deps import AtQuery, SlugPath, VersionQuery
-from app.errors import NotAcceptable, NotFound, problem_responses
-from app.http import CURRENT, IMMUTABLE, PRIVATE, conditional_response, negotiate
+from app.errors import NotFound, problem_responses
+from app.http import CURRENT, IMMUTABLE, PRIVATE, choose_format, conditional_response
 from app.notices.checks import RULES, Finding, check_notice
 from app.notices.render import MEDIA_TYPES, Format, render_notice
 from app.notices.textchecks import check_text
@@ -30,35 +30,24 @@ from app.patterns import IsoDate
 from app.register import store
 from app.register.api import Chosen, answer, choose, current_state
 from app.register.current import State
+from app.register.document import NoticeDocument
 from app.register.models import NoticeVersion
 from app.register.service import get_draft
 from app.register.vocabulary import Vocabulary
+from app.web.notice_page import notice_page
+from app.web.pages import PAGE_HEADERS
 
 router = APIRouter(prefix="/v1", tags=["notices"])
 
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
-#: Headers for HTML meant to be embedded or shown as a page.
+#: Headers for the HTML fragment, meant to be embedded (a full page in the GOV.UK layout has
+#: app.web.pages.PAGE_HEADERS: its CSS and JavaScript are files of the app).
 HTML_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *",
     "Referrer-Policy": "no-referrer",
 }
-_FORMATS: dict[str, Format] = {
-    "text/html": "html",
-    "text/markdown": "markdown",
-    "text/plain": "text",
-}
-
-
-def _format(requested: Format | None, accept: str | None) -> Format:
-    offers = [MEDIA_TYPES[requested].split(";")[0]] if requested else list(_FORMATS)
-    found = negotiate(accept, offers)
-    if found is None:
-        if requested:
-            raise NotAcceptable(f"format={requested} is {offers[0]}, which Accept excludes")
-        raise NotAcceptable("This renders text/html, text/markdown or text/plain")
-    return _FORMATS[found]
 
 
 async def _chosen_or_draft(
@@ -107,10 +96,16 @@ async def render(
     at: AtQuery = None,
     version: VersionQuery = None,
 ) -> Response:
-    fmt = _format(format, request.headers.get("accept"))
+    fmt = choose_format(request.headers.get("accept"), MEDIA_TYPES, format)
     chosen = await _chosen_or_draft(request, service_id, at, version, who)
-    full_page = page == "full"
-    headers = HTML_HEADERS if fmt == "html" else None
+    full_page = page == "full" and fmt == "html"
+
+    def text_of(document: NoticeDocument, vocabulary: Vocabulary) -> bytes:
+        if full_page:
+            return notice_page(document, vocabulary).encode()
+        return render_notice(document, vocabulary, fmt=fmt).encode()
+
+    headers = (PAGE_HEADERS if full_page else HTML_HEADERS) if fmt == "html" else None
     documents: store.Documents = request.app.state.documents
 
     if isinstance(chosen, NoticeVersion):  # a draft: its text follows the register's terms
@@ -118,7 +113,7 @@ async def render(
 
         def draft_text() -> bytes:
             document = store.with_register_fields(store.parse(chosen.document), chosen, state.day)
-            return render_notice(document, state.vocabulary, fmt=fmt, full_page=full_page).encode()
+            return text_of(document, state.vocabulary)
 
         rep = representation(await run_in_threadpool(draft_text), MEDIA_TYPES[fmt])
         return conditional_response(request, rep, cache_control=PRIVATE, headers=headers)
@@ -130,7 +125,7 @@ async def render(
         )
         terms = documents.terms(session=session, version=row)
         assert terms is not None
-        return render_notice(document, terms, fmt=fmt, full_page=full_page).encode()
+        return text_of(document, terms)
 
     return await answer(
         request,
@@ -265,7 +260,6 @@ def text_report(source: str, fmt: str, vocabulary: Vocabulary, on: date_) -> Tex
 
 @router.post(
     "/checks/text",
-    tags=["checks"],
     response_model=TextCheckReport,
     responses=problem_responses(400, 413, 422, 503),
     summary="Check any notice's text, before normalising it",

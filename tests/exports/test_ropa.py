@@ -17,16 +17,18 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.config import PROJECT_ROOT, Settings, get_settings
+from app.config import Settings, get_settings
 from app.db import make_engine
-from app.exports.ropa import COLUMNS, CONTEXT_PATH
+from app.exports.ropa import COLUMNS, CONTEXT_PATH, contact_rows, duration_words
 from app.exports.service import Export
+from app.exports.terms import context as context_of
 from app.main import create_app
-from app.register.document import NoticeDocument
+from app.register.document import ControllerDoc, NoticeDocument
 
 PROBLEM = "application/problem+json"
 TODAY = date.today().isoformat()
-CONTEXT_FILE = PROJECT_ROOT / "app" / "exports" / "context" / "ropa-v1.jsonld"
+#: The public base URL the tests' settings default to (never the request's Host).
+BASE = "http://127.0.0.1:8000"
 
 EXPECTED_HEADER = [
     "Controller GSS code",
@@ -240,12 +242,12 @@ def test_jsonld_is_dpv_and_expands_without_errors(client: TestClient) -> None:
     context = client.get(CONTEXT_PATH)
     assert context.status_code == 200
     assert context.headers["content-type"] == "application/ld+json"
-    assert context.content == CONTEXT_FILE.read_bytes()
+    assert context.json() == context_of(BASE)
     response = client.get("/v1/ropa", params={"format": "jsonld"})
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/ld+json"
     document = response.json()
-    assert document["@context"] == "http://testserver" + CONTEXT_PATH
+    assert document["@context"] == BASE + CONTEXT_PATH
 
     expanded = jsonld.expand(document, {"documentLoader": _local_loader(context.content)})
     text = json.dumps(expanded)
@@ -261,17 +263,15 @@ def test_jsonld_is_dpv_and_expands_without_errors(client: TestClient) -> None:
         "https://w3id.org/dpv#Child",
         "https://w3id.org/dpv#DataController",
         "https://w3id.org/dpv/legal/gb#law-DPA",
-        "https://w3id.org/ropa-register/terms#A10",
-        "https://w3id.org/ropa-register/terms#DPA2018-Sch1-Para18",
+        BASE + "/terms#A10",
+        BASE + "/terms#DPA2018-Sch1-Para18",
         "https://www.legislation.gov.uk/ukpga/1989/41/section/17",
     ):
         assert iri in text, iri
     eylog = next(
-        n
-        for n in processes
-        if n["@id"] == "http://testserver/v1/activities/camden-early-help.eylog"
+        n for n in processes if n["@id"] == BASE + "/v1/activities/camden-early-help.eylog"
     )
-    assert eylog["https://w3id.org/ropa-register/terms#effectiveFrom"] == [
+    assert eylog[BASE + "/terms#effectiveFrom"] == [
         {"@type": "http://www.w3.org/2001/XMLSchema#date", "@value": "2023-11-01"}
     ]
     # and it is an RDF graph: it converts to N-Quads.
@@ -363,3 +363,78 @@ def test_cli_writes_the_same_bytes_as_the_api(
         api_json = client.get("/v1/ropa", params={"controller": "camden"}).content
     assert out.read_bytes() == api
     assert to_stdout.stdout_bytes == api_json
+
+
+# --- CSV for people: the contact block, durations in words -----------------------------------
+
+
+def test_csv_contact_block_comes_first_when_asked_for(client: TestClient) -> None:
+    plain = client.get("/v1/ropa", params={"format": "csv", "controller": "camden"})
+    response = client.get(
+        "/v1/ropa", params={"format": "csv", "controller": "camden", "contacts": "true"}
+    )
+    assert response.status_code == 200
+    text = response.content.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    blocks = client.get("/v1/ropa", params={"controller": "camden"}).json()["controllers"]
+    assert rows[0] == ["", "Name", "Address", "Email", "Telephone"]
+    block, rest = rows[1 : 1 + 3 * len(blocks)], rows[1 + 3 * len(blocks) :]
+    assert [r[0] for r in block] == [
+        "Controller",
+        "Data Protection Officer",
+        "Representative",
+    ] * len(blocks)
+    camden = next(b for b in blocks if b["id"] == "camden")
+    i = [r[1] for r in block].index(camden["name"])
+    assert block[i][3] == (camden["email"] or "") and block[i][4] == (camden["telephone"] or "")
+    dpo = camden["dpo"] or {}
+    assert block[i + 1][3] == (dpo.get("email") or "")
+    assert block[i + 2][1:] == ["", "", "", ""], "the register holds no representative"
+    assert rest[0] == [], "a blank row before the header"
+    assert rest[1] == EXPECTED_HEADER
+    # the rows after it are the plain export's, byte for byte
+    assert text.endswith(plain.content.decode("utf-8"))
+
+
+def test_contact_block_cells_are_neutralised_and_on_one_line() -> None:
+    hostile = ControllerDoc.model_validate(
+        {
+            "id": "testshire",
+            "name": '=HYPERLINK("http://evil.example")',
+            "address": "1 High Street\nTestshire",
+            "dpo": {"email": "dpo@testshire.gov.uk", "phone": "+44 20 7946 0000"},
+        }
+    )
+    rows = contact_rows([hostile])
+    assert rows[1] == [
+        "Controller",
+        '\'=HYPERLINK("http://evil.example")',
+        "1 High Street Testshire",
+        "",
+        "",
+    ]
+    assert rows[2] == [
+        "Data Protection Officer",
+        "",
+        "",
+        "dpo@testshire.gov.uk",
+        "'+44 20 7946 0000",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("duration", "words"),
+    [
+        ("P25Y", "25 years"),
+        ("P1Y", "1 year"),
+        ("P1Y6M", "1 year 6 months"),
+        ("P18M", "18 months"),
+        ("P6W", "6 weeks"),
+        ("P30D", "30 days"),
+        ("PT1M", "1 minute"),
+        ("P1DT2H", "1 day 2 hours"),
+        ("P1.5Y", "1.5 years"),
+    ],
+)
+def test_durations_in_words_are_parsed_by_isodate(duration: str, words: str) -> None:
+    assert duration_words(duration) == words

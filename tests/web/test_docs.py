@@ -44,3 +44,17 @@ def test_the_oauth2_redirect_page_is_kept(client: TestClient) -> None:
 def test_docs_are_not_in_the_contract(client: TestClient) -> None:
     paths = create_app(Settings(database_url="sqlite://")).openapi()["paths"]
     assert not [p for p in paths if p.startswith(("/docs", "/redoc", "/assets"))]
+
+
+def test_each_operation_is_under_one_tag(client: TestClient) -> None:
+    """Swagger UI and ReDoc list an operation once per tag: with two tags it shows twice and
+    the docs count one more operation than the API has."""
+    paths = create_app(Settings(database_url="sqlite://")).openapi()["paths"]
+    tags = {
+        f"{method.upper()} {path}": operation.get("tags", [])
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+    }
+    assert tags and all(len(t) == 1 for t in tags.values()), {
+        op: t for op, t in tags.items() if len(t) != 1
+    }
