@@ -7,7 +7,6 @@ field in ``errors``. Unexpected exceptions are not caught here: they are bugs an
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -311,11 +310,7 @@ def install_handlers(app: FastAPI) -> None:
             detail=str(exc.detail),
             instance=request.url.path,
         )
-        headers = dict(exc.headers or {})
-        allowed = _allowed_methods(request) if exc.status_code == 405 else None
-        if allowed:
-            headers["Allow"] = allowed
-        return problem_response(problem, headers)
+        return problem_response(problem, dict(exc.headers or {}))
 
     @app.exception_handler(OperationalError)
     async def _db_down(request: Request, exc: OperationalError) -> JSONResponse:
@@ -324,31 +319,6 @@ def install_handlers(app: FastAPI) -> None:
             raise exc
         error = ServiceUnavailable("The database cannot be reached; try again shortly.")
         return problem_response(error.problem(request.url.path), {"Retry-After": "5"})
-
-
-def _allowed_methods(request: Request) -> str | None:
-    """Every method the contract declares at this path (RFC 9110 section 10.2.1): Starlette's
-    own 405 names only the first route that matched the path, which serves one method. None for
-    a path the contract does not describe."""
-    matchers: list[tuple[re.Pattern[str], list[str]]] | None = getattr(
-        request.app.state, "allow_matchers", None
-    )
-    if matchers is None:
-        matchers = [
-            (
-                re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$"),
-                sorted(m.upper() for m in item if m in _METHODS),
-            )
-            for path, item in request.app.openapi().get("paths", {}).items()
-        ]
-        request.app.state.allow_matchers = matchers
-    for pattern, methods in matchers:
-        if pattern.match(request.url.path):
-            return ", ".join(methods)
-    return None
-
-
-_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
 def _is_connection_error(exc: DBAPIError) -> bool:
