@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.db import get_session, get_write_session
 from app.errors import FieldError, InvalidQuery
-from app.patterns import SLUG_PATTERN, TERM_PATTERN
+from app.patterns import LINE_PATTERN, SLUG_PATTERN, TERM_PATTERN, IsoDate
 
 SessionDep = Annotated[Session, Depends(get_session)]
 WriteSessionDep = Annotated[Session, Depends(get_write_session)]
@@ -23,15 +23,13 @@ TextQuery = Annotated[
     str | None,
     Query(
         max_length=200,
-        pattern=r"^[^\x00-\x1f]*$",
+        pattern=LINE_PATTERN,
         description="Text in the id, name or description",
     ),
 ]
 AtQuery = Annotated[
-    date | None,
+    IsoDate | None,
     Query(
-        ge=date(1990, 1, 1),
-        le=date(2199, 12, 31),
         description="The date (YYYY-MM-DD) the answer is as of; default today. Not with `version`.",
     ),
 ]

@@ -288,6 +288,12 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if any(
+            e["type"] == "missing" and tuple(e["loc"]) == ("header", "if-match")
+            for e in exc.errors()
+        ):
+            required = PreconditionRequired("Send If-Match with the ETag you read")
+            return problem_response(required.problem(request.url.path))
         errors = [
             FieldError(pointer=_location(tuple(e["loc"])), detail=e["msg"]) for e in exc.errors()
         ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -15,11 +14,12 @@ from app.auth.service import Principal
 from app.db import get_session
 from app.errors import problem_responses
 from app.pagination import Page, PageParams, page_params
+from app.patterns import LINE_PATTERN, Instant
 from app.register.service import services_of_controllers
 
 router = APIRouter(prefix="/v1", tags=["audit"])
 
-Filter = Annotated[str | None, Query(max_length=300, pattern=r"^[^\x00-\x1f]*$")]
+Filter = Annotated[str | None, Query(max_length=300, pattern=LINE_PATTERN)]
 
 
 def _targets(session: Session, controllers: list[str]) -> list[str]:
@@ -40,16 +40,14 @@ def list_audit_events(
     actor: Filter = None,
     action: Filter = None,
     target: Annotated[
-        str | None, Query(max_length=300, pattern=r"^[^\x00-\x1f]*$", description="A target prefix")
+        str | None, Query(max_length=300, pattern=LINE_PATTERN, description="A target prefix")
     ] = None,
     outcome: Annotated[str | None, Query(pattern="^(ok|denied|rejected)$")] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Annotated[Instant | None, Query(description="RFC 3339, with its offset")] = None,
+    until: Annotated[Instant | None, Query(description="RFC 3339, with its offset")] = None,
 ) -> Page[AuditEventPublic]:
     """Newest first. A key bound to councils sees the events about them (their controllers,
     their services); a global key sees every event."""
-    # a time without a zone is taken as UTC
-    since, until = (t.replace(tzinfo=UTC) if t and t.tzinfo is None else t for t in (since, until))
     rows, total = audit.list_events(
         session=session,
         actor=actor,

@@ -43,18 +43,56 @@ Editor = Annotated[Principal, Depends(require("editor"))]
 Publisher = Annotated[Principal, Depends(require("publisher"))]
 Reader = Annotated[Principal, Depends(require("editor", "auditor", "publisher"))]
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
-IfMatch = Annotated[str | None, Header(max_length=200, description="The ETag you read")]
+#: Required: without it a change is refused with 428 (RFC 6585), not 422.
+IfMatch = Annotated[
+    str,
+    Header(
+        max_length=200,
+        description="The draft's ETag, as you read it (`*`: whatever it is now). Stale: 412.",
+    ),
+]
 
 WRITE = problem_responses(400, 401, 403, 404, 409, 413, 422, 503)
 DRAFT_WRITE = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428, 503)
 
+#: An RFC 6902 operation, as the server's JSON Patch library reads it.
+_POINTER = {"type": "string", "pattern": editing.POINTER_PATTERN, "description": "RFC 6901"}
+JSON_PATCH_OPERATION = {
+    "oneOf": [
+        {
+            "type": "object",
+            "required": ["op", "path", "value"],
+            "properties": {
+                "op": {"enum": ["add", "replace", "test"]},
+                "path": _POINTER,
+                "value": {},
+            },
+        },
+        {
+            "type": "object",
+            "required": ["op", "path"],
+            "properties": {"op": {"const": "remove"}, "path": _POINTER},
+        },
+        {
+            "type": "object",
+            "required": ["op", "path", "from"],
+            "properties": {"op": {"enum": ["move", "copy"]}, "path": _POINTER, "from": _POINTER},
+        },
+    ]
+}
 PATCH_BODY = {
     "requestBody": {
         "required": True,
         "content": {
+            # application/json is read as a merge patch: an object, never an array
+            "application/json": {"schema": {"type": "object"}},
             "application/merge-patch+json": {"schema": {"type": "object"}},
             "application/json-patch+json": {
-                "schema": {"type": "array", "items": {"type": "object"}}
+                "schema": {
+                    "type": "array",
+                    "maxItems": editing.MAX_PATCH_OPERATIONS,
+                    "items": JSON_PATCH_OPERATION,
+                }
             },
         },
     }
@@ -220,7 +258,7 @@ def replace_draft(
     body: NoticeDocument,
     session: WriteSessionDep,
     who: Editor,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ) -> Response:
     edited = editing.replace_draft(
         session=session,
@@ -251,7 +289,7 @@ def patch_draft(
     patch: Annotated[dict[str, Any] | list[dict[str, Any]], Body()],
     session: WriteSessionDep,
     who: Editor,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ) -> Response:
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
     kind = "json-patch" if content_type == "application/json-patch+json" else "merge-patch"
@@ -289,7 +327,7 @@ def fix_draft(
     body: editing.FixesRequest,
     session: WriteSessionDep,
     who: Editor,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ) -> Response:
     edited = editing.fix_draft(
         session=session,
@@ -314,7 +352,7 @@ def discard_draft(
     version: VersionPath,
     session: WriteSessionDep,
     who: Editor,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ) -> Response:
     editing.discard_draft(
         session=session, service_id=service_id, version=version, if_match=if_match, principal=who
@@ -339,7 +377,7 @@ def publish_draft(
     body: editing.PublishRequest,
     session: WriteSessionDep,
     who: Publisher,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ) -> PublishOutcome:
     documents: store.Documents = request.app.state.documents
     outcome = editing.publish_draft(

@@ -23,10 +23,17 @@ from __future__ import annotations
 import copy
 import json
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
 import jsonpatch
-from pydantic import BaseModel, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -47,10 +54,18 @@ from app.exports.service import store_row_sets
 from app.http import if_match_matches
 from app.notices.checks import FixError, apply_fixes, check_notice
 from app.notices.diff import removals
+from app.patterns import IsoDate
 from app.register import service as register
 from app.register import store
 from app.register.current import read_vocabulary
-from app.register.document import ControllerDoc, NoticeDocument, ServiceDoc, ShortText, Text
+from app.register.document import (
+    ControllerDoc,
+    NoticeDocument,
+    ServiceDoc,
+    ShortText,
+    Slug,
+    Text,
+)
 from app.register.models import Controller, NoticeVersion, Service
 from app.register.service import get_draft
 from app.register.vocabulary import Vocabulary, local_vocabulary
@@ -63,7 +78,9 @@ MAX_DAYS_AHEAD = 366
 
 
 class PublishRequest(BaseModel):
-    effective_from: date | None = Field(
+    model_config = ConfigDict(strict=True)
+
+    effective_from: IsoDate | None = Field(
         default=None, ge=date(2000, 1, 1), description="Default: today; at most a year ahead"
     )
     change_summary: Text
@@ -114,11 +131,16 @@ class Outcome(BaseModel):
 
 
 class ServiceCreate(BaseModel):
-    id: ShortText
+    """A service's own fields (its notice says the rest): checked as the notice document's
+    ``service`` is."""
+
+    model_config = ConfigDict(strict=True)
+
+    id: Slug
     name: ShortText
     description: Text | None = None
     sub_services: list[ShortText] = Field(default_factory=list)
-    controllers: list[str] = Field(min_length=1)
+    controllers: list[Slug] = Field(min_length=1, json_schema_extra={"uniqueItems": True})
 
 
 class Edited(NamedTuple):
@@ -444,6 +466,45 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return result
 
 
+#: An RFC 6901 JSON pointer.
+POINTER_PATTERN = r"^(/([^~/]|~[01])*)*$"
+_Pointer = Annotated[str, StringConstraints(pattern=POINTER_PATTERN)]
+
+
+class _ValueOperation(BaseModel):
+    op: Literal["add", "replace", "test"]
+    path: _Pointer
+    value: Any
+
+
+class _RemoveOperation(BaseModel):
+    op: Literal["remove"]
+    path: _Pointer
+
+
+class _FromOperation(BaseModel):
+    op: Literal["move", "copy"]
+    path: _Pointer
+    from_: _Pointer = Field(alias="from")
+
+
+#: The shape of an RFC 6902 JSON Patch: checked before anything else (a malformed patch is 422,
+#: whatever the draft's ETag); the router states the same shape in the OpenAPI document.
+_JSON_PATCH: TypeAdapter[list[Any]] = TypeAdapter(
+    list[Annotated[_ValueOperation | _RemoveOperation | _FromOperation, Field(discriminator="op")]]
+)
+
+
+def check_json_patch(patch: list[Any]) -> None:
+    """422 for a JSON Patch that is not a list of RFC 6902 operations, or too long."""
+    if len(patch) > MAX_PATCH_OPERATIONS:
+        raise InvalidDocument(f"A JSON Patch may have at most {MAX_PATCH_OPERATIONS} operations")
+    try:
+        _JSON_PATCH.validate_python(patch)
+    except ValidationError as exc:
+        raise InvalidDocument("The JSON Patch is not valid", errors=_errors(exc)) from exc
+
+
 def patch_draft(
     *,
     session: Session,
@@ -454,6 +515,8 @@ def patch_draft(
     if_match: str | None,
     principal: Principal,
 ) -> Edited:
+    if kind == "json-patch":
+        check_json_patch(patch)
     row = _writable_draft(
         session=session,
         service_id=service_id,
@@ -464,8 +527,6 @@ def patch_draft(
     current, etag = document_of(session=session, row=row)
     _require_match(if_match, etag)
     data = current.model_dump(mode="json", exclude_none=True)
-    if isinstance(patch, list) and len(patch) > MAX_PATCH_OPERATIONS:
-        raise InvalidDocument(f"A JSON Patch may have at most {MAX_PATCH_OPERATIONS} operations")
     try:
         if kind == "json-patch":
             patched = jsonpatch.apply_patch(data, patch)
@@ -491,6 +552,8 @@ def patch_draft(
 
 
 class FixesRequest(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     findings: list[Annotated[str, StringConstraints(max_length=200)]] = Field(
         min_length=1,
         max_length=200,

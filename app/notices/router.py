@@ -13,7 +13,7 @@ from datetime import date as date_
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from app.auth.deps import optional_principal
@@ -26,6 +26,7 @@ from app.http import CURRENT, IMMUTABLE, PRIVATE, choose_format, conditional_res
 from app.notices.checks import RULES, Finding, check_notice
 from app.notices.render import MEDIA_TYPES, Format, render_notice
 from app.notices.textchecks import check_text
+from app.patterns import IsoDate
 from app.register import store
 from app.register.api import Chosen, answer, choose, current_state
 from app.register.current import State
@@ -204,9 +205,11 @@ async def checks(
 
 
 class TextCheckRequest(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     text: str = Field(min_length=1, max_length=1_000_000, description="A notice as published")
     format: Literal["text", "markdown", "html"] = "text"
-    date: date_ | None = Field(default=None, description="Check as of this date (default today)")
+    date: IsoDate | None = Field(default=None, description="Check as of this date (default today)")
 
 
 class TextFinding(BaseModel):

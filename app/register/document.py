@@ -16,10 +16,8 @@ the checks report it.
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Annotated, Any, Literal
 
-import isodate
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -29,15 +27,22 @@ from pydantic import (
     model_validator,
 )
 
-from app.patterns import SLUG_PATTERN, TERM_PATTERN
+from app.patterns import (
+    CONTROL_CHARACTERS,
+    DURATION_PATTERN,
+    LINE_PATTERN,
+    LONG_TEXT_ALLOWED,
+    SLUG_PATTERN,
+    TERM_PATTERN,
+    TEXT_PATTERN,
+    IsoDate,
+)
 
 SCHEMA_VERSION: Literal[2] = 2
 
-#: Never in names or text: C0 and C1 control characters and DEL (tab and line feed only in
-#: long text), and the bidi embeddings/overrides (U+202A-U+202E) and isolates (U+2066-U+2069),
-#: which make text display differently from what it says.
-_REFUSED = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_LONG_TEXT_ALLOWED = "\n\t"
+#: Never in names or text (``app.patterns.CONTROL_CHARACTERS``); tab and line feed only in long
+#: text. The OpenAPI document states the same as patterns (LINE_PATTERN, TEXT_PATTERN).
+_REFUSED = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 
 def _refuse_controls(value: str, allowed: str) -> str:
@@ -58,16 +63,18 @@ def clean_name(value: str) -> str:
 
 def clean_text(value: str) -> str:
     """The same check on long text, which may contain line feeds and tabs."""
-    return _refuse_controls(value, _LONG_TEXT_ALLOWED)
+    return _refuse_controls(value, LONG_TEXT_ALLOWED)
+
+
+_DURATION = re.compile(DURATION_PATTERN)
 
 
 def _iso_duration(value: str) -> str:
-    try:
-        parsed = isodate.parse_duration(value)
-    except (isodate.ISO8601Error, ValueError) as exc:
-        raise ValueError("must be an ISO 8601 duration, e.g. P6Y or P18M") from exc
-    if not value.startswith("P") or "T" in value or not parsed:
-        raise ValueError("must be an ISO 8601 duration of years, months, weeks or days, e.g. P6Y")
+    if not _DURATION.match(value):
+        raise ValueError(
+            "must be an ISO 8601 duration of whole years, months, weeks or days, not zero, "
+            "e.g. P6Y or P18M"
+        )
     return value
 
 
@@ -84,17 +91,30 @@ TermSlug = Annotated[
         "council's own term"
     ),
 ]
+#: The OpenAPI document states the characters text may not contain as a pattern; the server
+#: refuses them with a message naming the character (``clean_name``, ``clean_text``).
+_NO_CONTROLS = Field(json_schema_extra={"pattern": TEXT_PATTERN})
 ShortText = Annotated[
-    str, StringConstraints(min_length=1, max_length=500), AfterValidator(clean_name)
+    str,
+    StringConstraints(min_length=1, max_length=500),
+    AfterValidator(clean_name),
+    Field(json_schema_extra={"pattern": LINE_PATTERN}),
 ]
 Text = Annotated[
-    str, StringConstraints(min_length=1, max_length=20_000), AfterValidator(clean_text)
+    str,
+    StringConstraints(min_length=1, max_length=20_000),
+    AfterValidator(clean_text),
+    _NO_CONTROLS,
 ]
 Duration = Annotated[
     str,
     StringConstraints(max_length=40),
     AfterValidator(_iso_duration),
-    Field(description="ISO 8601 duration, e.g. P6Y", examples=["P6Y"]),
+    Field(
+        description="ISO 8601 duration of whole years, months, weeks or days, not zero, e.g. P6Y",
+        examples=["P6Y"],
+        json_schema_extra={"pattern": DURATION_PATTERN},
+    ),
 ]
 
 VersionStatus = Literal["draft", "scheduled", "in_effect", "superseded", "never_in_effect"]
@@ -140,7 +160,9 @@ ControllerRelationship = Literal["sole", "joint", "separate", "processor"]
 
 
 class _Doc(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: a number is not a date, a string is not a number or a boolean; what the schema
+    # says a value is, it must be
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Contact(_Doc):
@@ -186,11 +208,36 @@ class Organisation(_Doc):
 
 
 class ServiceDoc(_Doc):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": "'sole' names one controller; 'joint' two or more.",
+            "anyOf": [
+                {"properties": {"controller_relationship": {"enum": ["separate", "processor"]}}},
+                {"properties": {"controller_relationship": {"type": "null"}}},
+                {
+                    "properties": {
+                        "controller_relationship": {"const": "sole"},
+                        "controllers": {"maxItems": 1},
+                    }
+                },
+                {
+                    "required": ["controller_relationship", "controllers"],
+                    "properties": {
+                        "controller_relationship": {"const": "joint"},
+                        "controllers": {"minItems": 2},
+                    },
+                },
+            ],
+        }
+    )
+
     id: Slug
     name: ShortText
     description: Text | None = None
     sub_services: list[ShortText] = Field(default_factory=list)
-    controllers: list[Slug] = Field(min_length=1, description="Controller ids")
+    controllers: list[Slug] = Field(
+        min_length=1, description="Controller ids", json_schema_extra={"uniqueItems": True}
+    )
     controller_relationship: ControllerRelationship | None = Field(
         default=None,
         description="What the notice says about its controllers: 'sole' (one controller), "
@@ -240,13 +287,13 @@ class NoticeMeta(_Doc):
     title: ShortText
     version: int | None = Field(default=None, ge=1, description="Set by the register")
     status: VersionStatus | None = Field(default=None, description="Set by the register")
-    effective_from: date | None = Field(
+    effective_from: IsoDate | None = Field(
         default=None,
         description="Set by the register: the date this version took (or takes) effect in the "
         "register. Not the notice's own date, which is 'last_updated'.",
     )
     change_summary: Text | None = Field(default=None, description="Set by the register")
-    last_updated: date | None = Field(
+    last_updated: IsoDate | None = Field(
         default=None,
         description="The notice's own 'last updated' date, normalised; null when "
         "the notice states none",
@@ -325,6 +372,27 @@ class RetentionPeriod(_Doc):
 
 
 class RetentionRule(_Doc):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": "With 'alternatives', say 'whichever'; without, leave it out.",
+            "anyOf": [
+                {
+                    "properties": {
+                        "alternatives": {"maxItems": 0},
+                        "whichever": {"type": "null"},
+                    }
+                },
+                {
+                    "required": ["alternatives", "whichever"],
+                    "properties": {
+                        "alternatives": {"minItems": 1},
+                        "whichever": {"enum": ["later", "earlier"]},
+                    },
+                },
+            ],
+        }
+    )
+
     trigger: RetentionTrigger
     duration: Duration | None = None
     applies_to: AppliesTo = "all"
@@ -349,7 +417,7 @@ class SharingArrangement(_Doc):
     description: Text | None = None
     parties: list[TermSlug] = Field(default_factory=list)
     pseudonymised: bool | None = None
-    end_date: date | None = None
+    end_date: IsoDate | None = None
     end_date_as_written: ShortText | None = None
     agreement_url: ShortText | None = None
 

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from app.deps import AtQuery, SlugPath
 from app.errors import NotFound, problem_responses
-from app.patterns import SLUG_PATTERN, TERM_PATTERN
+from app.patterns import LINE_PATTERN, SLUG_PATTERN, TERM_PATTERN
 from app.register import service as svc
 from app.register import store
 from app.register.api import answer, choose, current_state
@@ -51,7 +51,7 @@ Purpose = Annotated[
     str | None,
     Query(
         max_length=200,
-        pattern=r"^[^\x00-\x1f]*$",
+        pattern=LINE_PATTERN,
         description="Only activities with a purpose containing this text (case-insensitive)",
     ),
 ]

@@ -486,11 +486,18 @@ def test_services_and_audit_filters_reject_bad_input_cleanly(
         "/v1/services/camden-early-help", json=twice, headers=keys["publisher"]
     )
     assert response.status_code == 422
-    for since in ("2026-01-01T00:00:00", "2026-01-01", "2026-01-01T00:00:00+01:00"):
+    for since in ("2026-01-01", "2026-01-01T00:00:00+01:00", "2026-01-01T00:00:00Z"):
         listed = fresh_client.get(
             "/v1/audit-events", params={"since": since}, headers=keys["auditor"]
         )
         assert listed.status_code == 200, since
+    # what the contract says is not a date-time is refused: no offset, or seconds since 1970
+    for since in ("2026-01-01T00:00:00", "0", "1700000000", "2026-02-30"):
+        listed = fresh_client.get(
+            "/v1/audit-events", params={"since": since}, headers=keys["auditor"]
+        )
+        assert listed.status_code == 422, since
+        assert listed.json()["errors"][0]["pointer"] == "since"
 
 
 def test_chunked_bodies_over_the_limit_are_413(
