@@ -7,18 +7,23 @@ from datetime import date
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session
 
 from app.cache import representation
-from app.deps import AtQuery, SessionDep, SlugQuery
+from app.db import get_session
+from app.deps import AtQuery, SlugQuery
 from app.errors import NotFound, problem_responses
 from app.exports.ropa import CONTEXT_PATH, MEDIA_TYPES
 from app.exports.service import Export
 from app.http import conditional_response
 
 router = APIRouter(tags=["exports"])
+
+#: The request's session, closed as soon as the route returns: the stream reads on a session of
+#: its own, and holding both (one connection each) deadlocked the pool under concurrent exports.
+RouteSession = Annotated[Session, Depends(get_session, scope="function")]
 
 CONTEXT_DIR = FilePath(__file__).resolve().parent / "context"
 CONTEXTS = {
@@ -53,7 +58,7 @@ _EXPORT_CONTENT: dict[int | str, dict[str, Any]] = {
 )
 def export_ropa(
     request: Request,
-    session: SessionDep,
+    session: RouteSession,
     fmt: Annotated[
         Literal["json", "csv", "jsonld"], Query(alias="format", description="Output format")
     ] = "json",

@@ -363,3 +363,24 @@ def test_cli_writes_the_same_bytes_as_the_api(
         api_json = client.get("/v1/ropa", params={"controller": "camden"}).content
     assert out.read_bytes() == api
     assert to_stdout.stdout_bytes == api_json
+
+
+def test_a_streamed_export_holds_one_connection(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request's session is closed when the route returns; only the stream's own session
+    holds a connection while rows are sent (two each deadlocked the pool under concurrent
+    exports until its timeout)."""
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    original = Export.chunks
+    seen: list[int] = []
+
+    def chunks(self: Export, *args: Any, **kwargs: Any) -> Iterator[bytes]:
+        for piece in original(self, *args, **kwargs):
+            seen.append(engine.pool.checkedout())
+            yield piece
+
+    monkeypatch.setattr(Export, "chunks", chunks)
+    response = client.get("/v1/ropa?format=csv")
+    assert response.status_code == 200
+    assert seen and max(seen) == 1
