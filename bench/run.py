@@ -257,8 +257,10 @@ def _stamp(scale: int, seed: int) -> str:
 
 def generate(url: str, scale: int, seed: int) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, "-m", "bench.synthetic", "--database-url", url, "--scale", str(scale)]
-        + ["--seed", str(seed)],
+        [
+            *[sys.executable, "-m", "bench.synthetic", "--database-url", url],
+            *["--scale", str(scale), "--seed", str(seed)],
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -355,7 +357,9 @@ def read_facts(url: str) -> Facts:
             categories=col(
                 "SELECT DISTINCT category FROM activity_data_category ORDER BY category"
             ),
-            parties=col("SELECT DISTINCT party FROM party_link WHERE role = 'recipient' ORDER BY 1"),
+            parties=col(
+                "SELECT DISTINCT party FROM party_link WHERE role = 'recipient' ORDER BY party"
+            ),
             bases=col("SELECT DISTINCT basis FROM activity_basis ORDER BY basis"),
             statutes=col("SELECT DISTINCT statute FROM statute_citation ORDER BY statute"),
             rich_service="camden-early-help",
@@ -428,9 +432,7 @@ def operations(facts: Facts, spec: dict[str, Any]) -> tuple[list[Operation], lis
         ],
         "/v1/controllers": [Operation("/v1/controllers", listing("/v1/controllers"))],
         "/v1/controllers/{controller_id}": [
-            Operation(
-                "/v1/controllers/{controller_id}", [f"/v1/controllers/{c}" for c in ctrls]
-            )
+            Operation("/v1/controllers/{controller_id}", [f"/v1/controllers/{c}" for c in ctrls])
         ],
         "/v1/lawful-basis": [
             Operation(
@@ -517,7 +519,9 @@ def operations(facts: Facts, spec: dict[str, Any]) -> tuple[list[Operation], lis
                     f"/v1/services/{spread[0]}/notice/render",
                     *[
                         f"/v1/services/{x}/notice/render?format={f}"
-                        for x, f in zip(spread[1:], ["text", "markdown", "html", "text"], strict=False)
+                        for x, f in zip(
+                            spread[1:], ["text", "markdown", "html", "text"], strict=False
+                        )
                     ],
                 ],
                 kind="cached",
@@ -668,7 +672,7 @@ def measure_export(server: Server, facts: Facts, args: argparse.Namespace) -> di
         conn.request("GET", path)
         resp = conn.getresponse()
         lines = 0
-        for chunk in iter(lambda: resp.read(65536), b""):
+        while chunk := resp.read(65536):
             lines += chunk.count(b"\n")
         took = time.perf_counter() - t0
         count = lines - 1  # the header line (no cell holds a raw newline: checked below)
@@ -727,8 +731,10 @@ class WriteResult:
 
 def api_key(env: dict[str, str]) -> str:
     out = subprocess.run(
-        [sys.executable, "-c", "from app.cli import main; main()", "keys", "create"]
-        + ["--name", f"bench-{os.getpid()}-{time.time_ns()}", "--scope", "admin"],
+        [
+            *[sys.executable, "-c", "from app.cli import main; main()", "keys", "create"],
+            *["--name", f"bench-{os.getpid()}-{time.time_ns()}", "--scope", "admin"],
+        ],
         cwd=ROOT,
         env={**os.environ, **env},
         capture_output=True,
@@ -818,9 +824,7 @@ class Run:
         return statistics.mean(b.rps for b in self.bare)
 
 
-def run_register(
-    database: str, url: str, scale: int, args: argparse.Namespace, work: Path
-) -> Run:
+def run_register(database: str, url: str, scale: int, args: argparse.Namespace, work: Path) -> Run:
     env = {"ROPA_DATABASE_URL": url}
     facts = read_facts(url)
     spec = json.loads((ROOT / "openapi" / "openapi.json").read_text())
@@ -830,7 +834,7 @@ def run_register(
         key = api_key(env)
         with serve("app.asgi:app", env) as server:
             writes = measure_writes(server, facts, key, args.write_cycles)
-        log(f"  writes: " + ", ".join(f"{w.name} p50 {w.p50:.1f} ms" for w in writes))
+        log("  writes: " + ", ".join(f"{w.name} p50 {w.p50:.1f} ms" for w in writes))
     ops, missing = operations(facts, spec)
     if args.only:
         ops = [o for o in ops if re.search(args.only, o.name)]
@@ -838,9 +842,7 @@ def run_register(
         rows = measure_gets(server, ops, args)
         lookups = measure_lookups(server, facts, args, work) if not args.only else None
         export = (
-            measure_export(server, facts, args)
-            if database == "SQLite" and not args.only
-            else None
+            measure_export(server, facts, args) if database == "SQLite" and not args.only else None
         )
     bare.append(measure_bare(args))
     return Run(database, scale, bare, rows, missing, lookups, export, writes)
@@ -877,7 +879,7 @@ def write_results(
     add("bash bench/run.sh --seconds 2 --no-postgres --scales 1   # a quick look")
     add("```")
     add("")
-    add("Options: `--seconds N` per measured load (default 5), `--connections N` (32),")
+    add("Options: `--seconds N` per measured load (default 3), `--connections N` (32),")
     add("`--scales 1,100`, `--no-postgres`, `--postgres-url URL` (an admin URL; default")
     add("`postgresql+psycopg://postgres@127.0.0.1:5432/postgres`, or `$ROPA_BENCH_POSTGRES_URL`),")
     add("`--export-seconds N` (5), `--write-cycles N` (30), `--regenerate`, `--only REGEX`")
@@ -896,9 +898,13 @@ def write_results(
     add("|---|---|")
     add(f"| cpus | {os.cpu_count()} |")
     add(f"| python | {platform.python_version()} |")
-    add(f"| fastapi / uvicorn / sqlalchemy | {fastapi.__version__} / {uvicorn.__version__} / {sqlalchemy.__version__} |")
+    versions = f"{fastapi.__version__} / {uvicorn.__version__} / {sqlalchemy.__version__}"
+    add(f"| fastapi / uvicorn / sqlalchemy | {versions} |")
     add(f"| load generator | {wrk_version.splitlines()[0] if wrk_version else 'wrk'} |")
-    add(f"| load | `wrk -t1 -c{args.connections} -d{args.seconds}s --latency` on core 1; server `uvicorn --workers 1 --no-access-log` on core 0 |")
+    add(
+        f"| load | `wrk -t1 -c{args.connections} -d{args.seconds}s --latency` on core 1; "
+        "server `uvicorn --workers 1 --no-access-log` on core 0 |"
+    )
     add("")
     add("- **bare**: `bench/bare.py` (one async route, tiny JSON, no middleware, no product code),")
     add("  served the same way, measured before and after each register's run; ratio = req/s ÷")
@@ -992,14 +998,22 @@ def write_results(
         for s in scales:
             missing = by[(database, s)].missing
             if missing:
-                add(f"Not measured ({s}x: public GETs of the contract with no plan in `bench/run.py`): "
-                    + ", ".join(f"`{m}`" for m in missing))
+                add(
+                    f"Not measured ({s}x: public GETs of the contract with no plan in "
+                    "`bench/run.py`): " + ", ".join(f"`{m}`" for m in missing)
+                )
                 add("")
-        add(f"Not measured as public reads (they need a key): " + ", ".join(f"`{m}`" for m in sorted(NEEDS_KEY)))
+        add(
+            "Not measured as public reads (they need a key): "
+            + ", ".join(f"`{m}`" for m in sorted(NEEDS_KEY))
+        )
         add("")
         add(f"### Lawful-basis answers never asked before ({database})")
         add("")
-        add("| register | distinct questions | requests | repeated | req/s | ratio | p50 ms | p99 ms | target ≥ 0.25x, p99 < 20 ms |")
+        add(
+            "| register | distinct questions | requests | repeated | req/s | ratio | p50 ms "
+            "| p99 ms | target ≥ 0.25x, p99 < 20 ms |"
+        )
         add("|---|---:|---:|---:|---:|---:|---:|---:|---|")
         for s in scales:
             run = by[(database, s)]
@@ -1025,13 +1039,20 @@ def write_results(
             add("|---|---|---:|---:|---:|---:|")
             for s, ws in writes:
                 for w in ws:
-                    add(f"| {s}x | {w.name} | {len(w.times)} | {w.per_s:,.1f} | {w.p50:.1f} | {w.p99:.1f} |")
+                    add(
+                        f"| {s}x | {w.name} | {len(w.times)} | {w.per_s:,.1f} "
+                        f"| {w.p50:.1f} | {w.p99:.1f} |"
+                    )
             add("")
         exports = [(s, by[(database, s)].export) for s in scales if by[(database, s)].export]
         if exports:
             add(f"### ROPA CSV export ({database})")
             add("")
-            add("| register | rows per export | exports | rows/s | first export rows/s | RSS before MB | RSS growth MB | small export (one council) first byte ms, first / p50 of 5 | targets |")
+            add(
+                "| register | rows per export | exports | rows/s | first export rows/s "
+                "| RSS before MB | RSS growth MB | small export (one council): first byte ms, "
+                "first / p50 of 5 | targets |"
+            )
             add("|---|---:|---:|---:|---:|---:|---:|---:|---|")
             for s, e in exports:
                 verdict = f"first byte < 50 ms: {_met(e['ttfb_first_ms'] < 50)}"
@@ -1042,7 +1063,8 @@ def write_results(
                     )
                 add(
                     f"| {s}x | {e['rows_per_export']:,} | {e['exports']} | {e['rows_per_s']:,.0f} "
-                    f"| {e['first_rows_per_s']:,.0f} | {e['rss_before_mb']:.0f} | {e['rss_growth_mb']:.1f} "
+                    f"| {e['first_rows_per_s']:,.0f} | {e['rss_before_mb']:.0f} "
+                    f"| {e['rss_growth_mb']:.1f} "
                     f"| {e['ttfb_first_ms']:.1f} / {e['ttfb_p50_ms']:.1f} | {verdict} |"
                 )
             add("")
@@ -1060,7 +1082,7 @@ def write_results(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="The benchmarks; rewrites bench/RESULTS.md.")
-    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--scales", default="1,100")
     parser.add_argument("--seed", type=int, default=1)
