@@ -403,7 +403,8 @@ def operations(facts: Facts, spec: dict[str, Any]) -> tuple[list[Operation], lis
         cat = facts.categories[0]
     if party not in facts.parties:
         party = facts.parties[0]
-    written = facts.written or [s[0]]
+    diffs = [f"/v1/services/{x}/notice/versions/2/diff?from=1" for x in facts.written[:5]]
+    diffs = diffs or [f"/v1/services/{x}/notice/versions/1/diff?from=1" for x in spread]
 
     def listing(path: str) -> list[str]:
         return [path, f"{path}?limit=5", f"{path}?offset=3", f"{path}?limit=7&offset=1"]
@@ -549,7 +550,7 @@ def operations(facts: Facts, spec: dict[str, Any]) -> tuple[list[Operation], lis
         "/v1/services/{service_id}/notice/versions/{version}/diff": [
             Operation(
                 "/v1/services/{service_id}/notice/versions/{version}/diff",
-                [f"/v1/services/{x}/notice/versions/2/diff?from=1" for x in written[:5]],
+                diffs,
             )
         ],
     }
@@ -618,7 +619,7 @@ def etag_of(server: Server, path: str) -> str:
 def measure_gets(server: Server, ops: list[Operation], args: argparse.Namespace) -> list[Row]:
     rows: list[Row] = []
     conn = http.client.HTTPConnection(HOST, server.port, timeout=120)
-    request(server, "/healthz", conn=conn)
+    request(server, "/openapi.json", conn=conn)  # the process warmed up, no answer kept
     # 1. first answers: every variant of every operation once, before anything is repeated
     for op in ops:
         row = Row(op.name, op.kind, (op.repeat or (op.variants[0] if op.variants else "")))

@@ -18,6 +18,7 @@ from app.notices.diff import DiffResult, diff_documents
 from app.pagination import Page, PageDep
 from app.register import service as register
 from app.register import store
+from app.register.api import kept_answer
 from app.register.current import State
 from app.register.document import ControllerDoc, NoticeDocument
 from app.register.models import NoticeVersion
@@ -322,42 +323,59 @@ def summaries(
     description="Every published version with what happened to it (scheduled, in effect, "
     "superseded, never in effect); drafts too for editor, auditor and publisher keys.",
 )
-def list_versions(
+async def list_versions(
     request: Request,
     service_id: SlugPath,
-    session: SessionDep,
     page: PageDep,
     who: MaybePrincipal,
-) -> Page[VersionSummary]:
-    rows = editing.list_versions(
-        session=session, service_id=service_id, include_drafts=who is not None
-    )
-    state: State = request.app.state.register.state()
-    chosen = rows[page.offset : page.offset + page.limit]
-    return page.of(summaries(session, request.app.state.documents, chosen, state.day), len(rows))
+) -> Response:
+    include_drafts = who is not None
+
+    def make(session: Session, state: State) -> bytes:
+        rows = editing.list_versions(
+            session=session, service_id=service_id, include_drafts=include_drafts
+        )
+        chosen = rows[page.offset : page.offset + page.limit]
+        documents = request.app.state.documents
+        result = page.of(summaries(session, documents, chosen, state.day), len(rows))
+        return result.model_dump_json().encode()
+
+    # Without a key: published versions only, which change with the register's revisions
+    # (kept under them and the day). With one: drafts too, made each time.
+    key = None if include_drafts else ("versions", service_id, page)
+    rep = await kept_answer(request, key, make)
+    return Response(rep.body, media_type=rep.media_type)
 
 
 @router.get(
     "/services/{service_id}/notice/versions/{version}/diff",
     tags=["notices"],
+    response_model=DiffResult,
     responses=problem_responses(401, 404, 422, 503),
     description="What changed from version `from` to this one: RFC 6902 JSON Patch and a "
     "summary in words. Drafts can be compared with a key.",
 )
-def diff_versions(
+async def diff_versions(
     request: Request,
     service_id: SlugPath,
     version: VersionPath,
-    session: SessionDep,
     who: MaybePrincipal,
     from_: Annotated[int, Query(alias="from", ge=1, le=1_000_000)],
-) -> DiffResult:
+) -> Response:
     include_drafts = who is not None
-    new = register.get_version(
-        session=session, service_id=service_id, version=version, include_drafts=include_drafts
-    )
-    old = register.get_version(
-        session=session, service_id=service_id, version=from_, include_drafts=include_drafts
-    )
-    old_doc, new_doc = request.app.state.documents.get(session=session, versions=[old, new])
-    return diff_documents(old_doc, new_doc, from_version=from_, to_version=version)
+
+    def make(session: Session, _state: State) -> bytes:
+        new = register.get_version(
+            session=session, service_id=service_id, version=version, include_drafts=include_drafts
+        )
+        old = register.get_version(
+            session=session, service_id=service_id, version=from_, include_drafts=include_drafts
+        )
+        old_doc, new_doc = request.app.state.documents.get(session=session, versions=[old, new])
+        result = diff_documents(old_doc, new_doc, from_version=from_, to_version=version)
+        return result.model_dump_json().encode()
+
+    # Without a key both are published versions, whose numbers and content never change.
+    key = None if include_drafts else ("diff", service_id, from_, version)
+    rep = await kept_answer(request, key, make, by_state=False)
+    return Response(rep.body, media_type=rep.media_type)
