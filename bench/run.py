@@ -114,7 +114,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def serve(app: str, env: dict[str, str], ready: str = "/healthz") -> Iterator[Server]:
+def serve(
+    app: str, env: dict[str, str], ready: str = "/healthz", root: Path = ROOT
+) -> Iterator[Server]:
     port = free_port()
     command = pinned(
         SERVER_CORE,
@@ -134,7 +136,8 @@ def serve(app: str, env: dict[str, str], ready: str = "/healthz") -> Iterator[Se
             "warning",
         ],
     )
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
+    # the code served is ``root``'s (``python -m`` puts the working directory first on sys.path)
+    process = subprocess.Popen(command, cwd=root, env={**os.environ, **env})
     server = Server(process, port)
     try:
         deadline = time.monotonic() + 60
