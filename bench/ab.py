@@ -11,6 +11,7 @@ distinct lawful-basis questions. Used for the ratios in ``bench/NOTES.md``.
 from __future__ import annotations
 
 import argparse
+import http.client
 import shutil
 import statistics
 import sys
@@ -18,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import ROOT, log, measure_bare, serve, wrk
+from bench.run import HOST, ROOT, log, measure_bare, request, serve, wrk
 
 
 def main() -> None:
@@ -28,6 +29,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--warm", type=Path, help="a file of paths requested once first")
     parser.add_argument("paths", nargs="+")
     args = parser.parse_args()
     results: dict[tuple[str, str], list[tuple[float, float]]] = {}
@@ -40,6 +42,11 @@ def main() -> None:
             shutil.copyfile(args.register, copy)
             env = {"ROPA_DATABASE_URL": f"sqlite:///{copy}"}
             with serve("app.asgi:app", env, root=root) as server:
+                if args.warm:
+                    conn = http.client.HTTPConnection(HOST, server.port, timeout=120)
+                    for line in args.warm.read_text().splitlines():
+                        request(server, line, conn=conn)
+                    conn.close()
                 for path in args.paths:
                     rotate = Path(path[1:]) if path.startswith("@") else None
                     url = server.base + ("/" if rotate else path)
