@@ -949,9 +949,11 @@ def write_results(
         )
     add("")
     add("Made by `python -m bench.synthetic --database-url URL --scale N` (deterministic, seed 1):")
-    add("1x is the five seed notices; Nx adds N-1 renamed copies of each (new councils, services")
-    add("and GSS codes, a few more vocabulary terms per activity), each imported through")
-    add("`app.editing.service.import_document` (the product's one writer).")
+    add("1x is the five seed notices (imported as `ropa seed load` does); Nx adds N-1 renamed")
+    add("copies of each (new councils, services and GSS codes, a few more vocabulary terms per")
+    add("activity), written through the product's one writer in bulk (`store.new_draft`,")
+    add("`store.publish`, `store_row_sets`; no publishing checks or audit events). The")
+    add("generation time is from when the register was made (kept in `$BENCH_DIR` between runs).")
     add("")
     by = {(r.database, r.scale): r for r in runs}
     for database in ("SQLite", "PostgreSQL"):
