@@ -935,6 +935,8 @@ def write_results(
     add("| | |")
     add("|---|---|")
     add(f"| cpus | {os.cpu_count()} |")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    add(f"| load average at the end (1, 5, 15 min) | {load} (a quiet machine: below 1) |")
     add(f"| python | {platform.python_version()} |")
     versions = f"{fastapi.__version__} / {uvicorn.__version__} / {sqlalchemy.__version__}"
     add(f"| fastapi / uvicorn / sqlalchemy | {versions} |")
