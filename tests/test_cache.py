@@ -71,8 +71,14 @@ def test_a_repeated_request_is_answered_from_memory(fresh_client: TestClient) ->
         assert first.status_code == 200, path
         assert from_memory(fresh_client, path), f"{path} ran SQL when nothing had changed"
         assert fresh_client.get(path).content == first.content
-    assert from_memory(fresh_client, LOOKUP, params=QUESTION) is False  # first time: computed
+    # A question never asked: computed (from the document the reader keeps in memory, so
+    # without SQL) and kept; asked again: served as kept.
+    kept = fresh_client.app.state.responses  # type: ignore[attr-defined]
+    before = len(kept)
+    assert fresh_client.get(LOOKUP, params=QUESTION).status_code == 200
+    assert len(kept) == before + 1
     assert from_memory(fresh_client, LOOKUP, params=QUESTION)
+    assert len(kept) == before + 1
 
 
 def test_a_publish_in_this_process_is_served_at_once(

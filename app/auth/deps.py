@@ -23,13 +23,12 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from app.audit.service import record_now
 from app.auth.limiter import FailureLimiter
 from app.auth.service import Principal, Refused
 from app.auth.service import identify as identify_key
-from app.db import get_session, writer
+from app.db import Session, get_session, writer
 from app.errors import Forbidden, TooManyRequests, Unauthorized
 
 log = logging.getLogger(__name__)

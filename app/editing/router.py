@@ -9,7 +9,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
+from app import db
 from app.auth.deps import optional_principal, require
 from app.auth.service import Principal, sees_drafts
 from app.deps import (
@@ -26,6 +28,7 @@ from app.notices.diff import DiffResult, diff_documents
 from app.pagination import Page, PageDep
 from app.register import service as register
 from app.register import store
+from app.register.api import kept_answer
 from app.register.current import State
 from app.register.document import ControllerDoc, NoticeDocument
 from app.register.models import NoticeVersion
@@ -460,29 +463,44 @@ def list_versions(
     return page.of(summaries(session, request.app.state.documents, chosen, day), len(rows))
 
 
+def _sees_drafts(request: Request, who: Principal, service_id: str) -> bool:
+    with db.Session(request.app.state.engine) as session:
+        return sees_drafts(session=session, principal=who, service_id=service_id)
+
+
 @router.get(
     "/services/{service_id}/notice/versions/{version}/diff",
     tags=["notices"],
+    response_model=DiffResult,
     responses=problem_responses(401, 404, 422, 503),
     description="What changed from version `from` to this one: RFC 6902 JSON Patch, and every "
     "change in words with what it was and what it is (`summary`, one line per entry of "
     "`changes`, which gives each change's JSON pointer, `before` and `after`). Drafts can be "
     "compared with a key.",
 )
-def diff_versions(
+async def diff_versions(
     request: Request,
     service_id: SlugPath,
     version: VersionPath,
-    session: SessionDep,
     who: MaybePrincipal,
     from_: Annotated[int, Query(alias="from", ge=1, le=1_000_000)],
-) -> DiffResult:
-    include_drafts = sees_drafts(session=session, principal=who, service_id=service_id)
-    new = register.get_version(
-        session=session, service_id=service_id, version=version, include_drafts=include_drafts
+) -> Response:
+    include_drafts = who is not None and await run_in_threadpool(
+        _sees_drafts, request, who, service_id
     )
-    old = register.get_version(
-        session=session, service_id=service_id, version=from_, include_drafts=include_drafts
-    )
-    old_doc, new_doc = request.app.state.documents.get(session=session, versions=[old, new])
-    return diff_documents(old_doc, new_doc, from_version=from_, to_version=version)
+
+    def make(session: Session, _state: State) -> bytes:
+        new = register.get_version(
+            session=session, service_id=service_id, version=version, include_drafts=include_drafts
+        )
+        old = register.get_version(
+            session=session, service_id=service_id, version=from_, include_drafts=include_drafts
+        )
+        old_doc, new_doc = request.app.state.documents.get(session=session, versions=[old, new])
+        result = diff_documents(old_doc, new_doc, from_version=from_, to_version=version)
+        return result.model_dump_json().encode()
+
+    # Without a key both are published versions, whose numbers and content never change.
+    key = None if include_drafts else ("diff", service_id, from_, version)
+    rep = await kept_answer(request, key, make, by_state=False)
+    return Response(rep.body, media_type=rep.media_type)

@@ -10,12 +10,12 @@ from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from app.cache import Representation, representation
-from app.db import Session
-from app.deps import AtQuery, RecordedAtQuery, SessionDep, SlugQuery
+from app.db import Session, get_session
+from app.deps import AtQuery, RecordedAtQuery, SlugQuery
 from app.errors import NotFound, problem_responses
 from app.exports.ropa import CONTEXT_PATH, MEDIA_TYPES, ROW_FORMAT
 from app.exports.service import Export
@@ -23,6 +23,10 @@ from app.exports.terms import TERMS_PATH, context, vocabulary_document
 from app.http import CURRENT, choose_format, conditional_response, etag_matches, is_head
 from app.register.api import answer
 from app.register.current import State
+
+#: The request's session, closed as soon as the route returns: the stream reads on a session of
+#: its own, and holding both (one connection each) deadlocked the pool under concurrent exports.
+RouteSession = Annotated[Session, Depends(get_session, scope="function")]
 
 router = APIRouter(tags=["exports"])
 
@@ -68,7 +72,7 @@ _EXPORT_CONTENT: dict[int | str, dict[str, Any]] = {
 )
 def export_ropa(
     request: Request,
-    session: SessionDep,
+    session: RouteSession,
     fmt: Annotated[
         Literal["json", "csv", "jsonld"] | None,
         Query(

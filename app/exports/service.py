@@ -183,7 +183,11 @@ class Export:
                 found = kept.get(version.id or 0)
                 if found is not None:
                     text, n, blocks = found
-                    named = [ControllerDoc.model_validate(b) for b in json.loads(blocks)]
+                    named = (  # the JSON export's controller blocks; CSV has none
+                        [ControllerDoc.model_validate(b) for b in json.loads(blocks)]
+                        if fmt == "json"
+                        else []
+                    )
                 else:
                     builder = _builder(
                         session=session, documents=documents, version=version, controller=controller

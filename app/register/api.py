@@ -57,10 +57,24 @@ async def answer(
 ) -> Response:
     """The answer kept under ``key`` (and, when ``by_state``, the register's revisions and
     day), or made now by ``make(session, state)``."""
+    rep = await kept_answer(request, key, make, media_type=media_type, by_state=by_state)
+    return conditional_response(request, rep, cache_control=cache_control, headers=headers)
+
+
+async def kept_answer(
+    request: Request,
+    key: Hashable | None,
+    make: Callable[[Session, State], bytes],
+    *,
+    media_type: str = JSON,
+    by_state: bool = True,
+) -> Representation:
+    """The bytes :func:`answer` serves. ``key=None``: made now and not kept (e.g. an answer
+    that shows drafts, which change without a publication)."""
     state = await current_state(request)
     full_key = (key, state.key) if by_state else key
     cache = kept(request)
-    rep = cache.get(full_key)
+    rep = cache.get(full_key) if key is not None else None
     if rep is None:
         engine = request.app.state.engine
 
@@ -68,8 +82,10 @@ async def answer(
             with Session(engine) as session:
                 return representation(make(session, state), media_type)
 
-        rep = cache.put(full_key, await run_in_threadpool(build))
-    return conditional_response(request, rep, cache_control=cache_control, headers=headers)
+        rep = await run_in_threadpool(build)
+        if key is not None:
+            cache.put(full_key, rep)
+    return rep
 
 
 # --- choosing a version ----------------------------------------------------------------------

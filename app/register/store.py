@@ -375,6 +375,10 @@ class Documents:
                 found[vid] = self._published.put(vid, document) if vid in published else document
         return [found[v.id] for v in versions if v.id is not None]
 
+    def published(self, version_id: int) -> NoticeDocument | None:
+        """A published version's document if it is in memory (no database)."""
+        return self._published.get(version_id)
+
     def one(self, *, session: Session, version: NoticeVersion) -> NoticeDocument:
         return self.get(session=session, versions=[version])[0]
 

@@ -104,12 +104,20 @@ async def service_lawful_basis(
     state = await current_state(request)
     _require_terms(state, recipient, data_category)
     day = at or state.day
+    current = state.current.get(service_id)
+    documents: store.Documents = request.app.state.documents
+
+    def consulted(session: Session) -> list[Consulted]:
+        # Today's version with its document in memory: no database at all.
+        document = documents.published(chosen.id)
+        if document is not None and current is not None and current.id == chosen.id:
+            return [Consulted(service_id, current.version, current.effective_from, document)]
+        return _consulted(request, session, [session.get_one(NoticeVersion, chosen.id)])
 
     def make(session: Session, _state: State) -> bytes:
-        version = session.get_one(NoticeVersion, chosen.id)
         return (
             lookup(
-                consulted=_consulted(request, session, [version]),
+                consulted=consulted(session),
                 vocabulary=state.vocabulary,
                 at=day,
                 recipient=recipient,

@@ -464,3 +464,28 @@ def test_contact_block_cells_are_neutralised_and_on_one_line() -> None:
 )
 def test_durations_in_words_are_parsed_by_isodate(duration: str, words: str) -> None:
     assert duration_words(duration) == words
+
+
+def test_a_streamed_export_holds_one_connection(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request's session is closed when the route returns; only the stream's own session
+    holds a connection while rows are sent (two each deadlocked the pool under concurrent
+    exports until its timeout)."""
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    original = Export.chunks
+    seen: list[int] = []
+
+    def chunks(self: Export, *args: Any, **kwargs: Any) -> Iterator[bytes]:
+        for piece in original(self, *args, **kwargs):
+            for line in piece.splitlines(keepends=True):  # many chunks: some sent after return
+                seen.append(engine.pool.checkedout())
+                yield line
+
+    monkeypatch.setattr(Export, "chunks", chunks)
+    response = client.get("/v1/ropa?format=csv")
+    assert response.status_code == 200
+    # the first rows are read before the response starts (a database failing then is a 503),
+    # while the route's session is still open; from then on only the stream's own is held
+    assert len(seen) > 2, seen
+    assert max(seen) <= 2 and set(seen[2:]) == {1}, seen
