@@ -209,6 +209,7 @@ def keys_create(
     migrate.upgrade(engine)
     try:
         with Session(writer(engine)) as session:
+            svc.require_known_controllers(session=session, controller_ids=controller or [])
             key = create_key(
                 session=session,
                 name=name,
@@ -284,6 +285,7 @@ def keys_bind(name: str, controller: ControllerOption = None) -> None:
 
     try:
         with Session(writer(_engine())) as session:
+            svc.require_known_controllers(session=session, controller_ids=controller or [])
             bind_key(session=session, name=name, controllers=controller or [], actor=CLI.name)
     except AppError as exc:
         raise _fail(str(exc.detail)) from exc

@@ -9,8 +9,8 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from app import audit_router as audit
 from app import health
-from app.audit import router as audit
 from app.auth.deps import identify, optional_security
 from app.auth.limiter import FailureLimiter
 from app.cache import LRU

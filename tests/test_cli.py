@@ -393,3 +393,17 @@ def test_deeply_nested_files_are_refused_with_the_file_and_line(
         assert "Traceback" not in result.output
         if line is not None:
             assert f"{path}:{line}:" in result.output
+
+
+def test_keys_are_bound_only_to_known_controllers(database: str) -> None:
+    assert runner.invoke(cli, ["seed", "load"]).exit_code == 0
+    unknown = runner.invoke(
+        cli, ["keys", "create", "--name", "ed", "--scope", "editor", "--controller", "camdn"]
+    )
+    assert unknown.exit_code != 0 and "camdn" in unknown.output
+    made = runner.invoke(
+        cli, ["keys", "create", "--name", "ed", "--scope", "editor", "--controller", "camden"]
+    )
+    assert made.exit_code == 0, made.output
+    rebind = runner.invoke(cli, ["keys", "bind", "ed", "--controller", "nowhere"])
+    assert rebind.exit_code != 0 and "nowhere" in rebind.output

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app import db
 from app.auth.deps import optional_principal, require
-from app.auth.service import Principal, sees_drafts
+from app.auth.service import Principal
 from app.deps import (
     AtQuery,
     RecordedAtQuery,
@@ -242,7 +242,7 @@ def get_draft(
     service_id: SlugPath, version: VersionPath, session: SessionDep, who: Reader
 ) -> Response:
     row = register.get_draft(session=session, service_id=service_id, version=version)
-    if not sees_drafts(session=session, principal=who, service_id=service_id):
+    if not register.sees_drafts(session=session, principal=who, service_id=service_id):
         raise Forbidden(f"This key does not act for the controllers of '{service_id}'")
     document, etag = editing.document_of(session=session, row=row)
     return _document_response(document, etag)
@@ -455,7 +455,9 @@ def list_versions(
         rows = editing.list_versions(
             session=session,
             service_id=service_id,
-            include_drafts=sees_drafts(session=session, principal=who, service_id=service_id),
+            include_drafts=register.sees_drafts(
+                session=session, principal=who, service_id=service_id
+            ),
         )
         state: State = request.app.state.register.state()
         day = at or state.day
@@ -465,7 +467,7 @@ def list_versions(
 
 def _sees_drafts(request: Request, who: Principal, service_id: str) -> bool:
     with db.Session(request.app.state.engine) as session:
-        return sees_drafts(session=session, principal=who, service_id=service_id)
+        return register.sees_drafts(session=session, principal=who, service_id=service_id)
 
 
 @router.get(

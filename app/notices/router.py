@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from app.auth.deps import optional_principal
-from app.auth.service import Principal, sees_drafts
+from app.auth.service import Principal
 from app.cache import representation
 from app.db import Session
 from app.deps import AtQuery, SlugPath, VersionQuery
@@ -32,7 +32,7 @@ from app.register.api import Chosen, answer, choose, current_state
 from app.register.current import State
 from app.register.document import NoticeDocument
 from app.register.models import NoticeVersion
-from app.register.service import get_draft
+from app.register.service import get_draft, sees_drafts
 from app.register.vocabulary import Vocabulary
 from app.web.notice_page import notice_page
 from app.web.pages import PAGE_HEADERS

@@ -14,7 +14,15 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, delete, select
 
-from app.errors import Conflict, FieldError, InvalidDocument, NotFound, unknown_values
+from app.auth.service import Principal
+from app.errors import (
+    Conflict,
+    FieldError,
+    InvalidDocument,
+    InvalidQuery,
+    NotFound,
+    unknown_values,
+)
 from app.register import store
 from app.register.current import State
 from app.register.document import ControllerDoc, NoticeDocument, ServiceDoc
@@ -246,6 +254,29 @@ def service_controllers(*, session: Session, service_id: str) -> list[str]:
             .order_by(col(ServiceController.position))
         ).all()
     )
+
+
+def sees_drafts(*, session: Session, principal: Principal | None, service_id: str) -> bool:
+    """Drafts are shown to keys bound to one of the service's controllers (and global keys);
+    to anyone else a draft does not exist."""
+    if principal is None:
+        return False
+    if principal.controllers is None:
+        return True
+    return principal.may_act_on(service_controllers(session=session, service_id=service_id))
+
+
+def require_known_controllers(*, session: Session, controller_ids: Sequence[str]) -> None:
+    """422 naming each id that is not a controller of the register (e.g. binding a key)."""
+    unknown = [c for c in dict.fromkeys(controller_ids) if session.get(Controller, c) is None]
+    if unknown:
+        raise InvalidQuery(
+            f"Unknown controller(s): {', '.join(unknown)}",
+            errors=[
+                FieldError(pointer="controller", detail=f"'{c}' is not a known controller")
+                for c in unknown
+            ],
+        )
 
 
 def controllers_of_services(

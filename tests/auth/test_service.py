@@ -23,6 +23,7 @@ from app.auth.service import (
     rotate_key,
 )
 from app.errors import Conflict, InvalidQuery
+from app.register.service import require_known_controllers
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -60,10 +61,10 @@ def test_expiry_that_is_not_a_future_moment_is_refused(text: str) -> None:
 def test_keys_other_than_admin_must_be_bound_to_known_controllers(session: Session) -> None:
     with pytest.raises(InvalidQuery, match="bound to one or more controllers"):
         create_key(session=session, name="ed", scope="editor", actor="test")
+    # the register knows its controllers: the CLI asks it before binding a key
     with pytest.raises(InvalidQuery, match="nowhere"):
-        create_key(
-            session=session, name="ed", scope="editor", actor="test", controllers=["nowhere"]
-        )
+        require_known_controllers(session=session, controller_ids=["camden", "nowhere"])
+    require_known_controllers(session=session, controller_ids=["camden", "southwark"])
     with pytest.raises(InvalidQuery, match="reserved"):
         create_key(session=session, name="seed", scope="admin", actor="test")
     key = create_key(

@@ -1,4 +1,8 @@
-"""Reading the audit trail (auditor). There is no route that changes or deletes an event."""
+"""Reading the audit trail (auditor): ``GET /v1/audit-events``. No route changes or deletes an
+event.
+
+The trail's HTTP face sits above the register and the keys it reads; the trail itself
+(``app/audit``) stays below everything that records into it."""
 
 from __future__ import annotations
 
