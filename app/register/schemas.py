@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -99,9 +100,20 @@ class StatutePublic(StatuteBase):
 # --- writing terms: XCreate (the whole term) / XUpdate (what may change) / TermRetire ---------
 
 
+#: The values the register accepts, stated in the contract (the validators say the same).
+CategoryKindValue = Literal["personal", "special_category", "criminal_offence"]
+PartyKindValue = Literal["organisation", "category"]
+StatuteKindValue = Literal["act", "si", "guidance", "code", "eu_regulation"]
+StatuteStatusValue = Literal["in_force", "repealed", "revoked", "superseded", "withdrawn"]
+
+
 class DataCategoryCreate(DataCategoryBase):
     """A new data category. A council's own is '<controller>:<slug>'; a shared one (admin
     key) has no namespace. `added` defaults to today."""
+
+    kind: CategoryKindValue | None = Field(
+        default=None, description="Default: the parent's (personal at the top)"
+    )
 
 
 class DataSubjectCreate(DataSubjectBase):
@@ -113,11 +125,16 @@ class PartyCreate(PartyBase):
     """A new party (a source or recipient): '<controller>:<slug>' for a council's own, no
     namespace for a shared one (admin key). `added` defaults to today."""
 
+    kind: PartyKindValue = "organisation"
+
 
 class StatuteCreate(StatuteBase):
     """A new entry of the legislation registry (`title` or `name`): '<controller>:<slug>' for
     a council's own (e.g. its policies), no namespace for a shared one (admin key). `added`
     defaults to today."""
+
+    kind: StatuteKindValue
+    status: StatuteStatusValue = "in_force"
 
 
 class TermUpdate(BaseModel):
@@ -135,9 +152,7 @@ class TermUpdate(BaseModel):
 
 
 class DataCategoryUpdate(TermUpdate):
-    kind: str | None = Field(
-        default=None, max_length=40, description="personal | special_category | criminal_offence"
-    )
+    kind: CategoryKindValue | None = None
     parent: TermSlug | None = None
 
 
@@ -146,24 +161,18 @@ class DataSubjectUpdate(TermUpdate):
 
 
 class PartyUpdate(TermUpdate):
-    kind: str | None = Field(default=None, max_length=40, description="organisation | category")
+    kind: PartyKindValue | None = None
     parent: TermSlug | None = None
     replaced_on: date | None = None
 
 
 class StatuteUpdate(TermUpdate):
     year: int | None = Field(default=None, ge=1200, le=2100)
-    kind: str | None = Field(
-        default=None, max_length=40, description="act | si | guidance | code | eu_regulation"
-    )
+    kind: StatuteKindValue | None = None
     legislation_type: str | None = Field(default=None, max_length=20)
     number: int | None = None
     uri: str | None = Field(default=None, max_length=300)
-    status: str | None = Field(
-        default=None,
-        max_length=20,
-        description="in_force | repealed | revoked | superseded | withdrawn",
-    )
+    status: StatuteStatusValue | None = None
     status_date: date | None = None
     successor: TermSlug | None = None
     status_source: str | None = Field(default=None, max_length=1000)
