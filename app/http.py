@@ -273,3 +273,18 @@ class Methods:
             await send(message)
 
         await self.app(scope, receive, sending)
+
+
+#: The Content-Security-Policy of a page in the layout: its scripts, styles and images come
+#: only from the app (no inline script or style, no third party). Embeddable anywhere, like
+#: the notice pages (``render?page=full``).
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors *"
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": PAGE_CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}

@@ -8,6 +8,7 @@ callers with an editor, publisher or auditor key.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from datetime import date as date_
 from typing import Annotated, Literal
@@ -22,7 +23,14 @@ from app.cache import representation
 from app.db import Session
 from app.deps import AtQuery, SlugPath, VersionQuery
 from app.errors import NotFound, problem_responses
-from app.http import CURRENT, IMMUTABLE, PRIVATE, choose_format, conditional_response
+from app.http import (
+    CURRENT,
+    IMMUTABLE,
+    PAGE_HEADERS,
+    PRIVATE,
+    choose_format,
+    conditional_response,
+)
 from app.notices.checks import RULES, Finding, check_notice
 from app.notices.render import MEDIA_TYPES, Format, render_notice
 from app.notices.textchecks import check_text
@@ -34,15 +42,13 @@ from app.register.document import NoticeDocument
 from app.register.models import NoticeVersion
 from app.register.service import get_draft, sees_drafts
 from app.register.vocabulary import Vocabulary
-from app.web.notice_page import notice_page
-from app.web.pages import PAGE_HEADERS
 
 router = APIRouter(prefix="/v1", tags=["notices"])
 
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 #: Headers for the HTML fragment, meant to be embedded (a full page in the GOV.UK layout has
-#: app.web.pages.PAGE_HEADERS: its CSS and JavaScript are files of the app).
+#: app.http.PAGE_HEADERS: its CSS and JavaScript are files of the app).
 HTML_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *",
@@ -102,7 +108,8 @@ async def render(
 
     def text_of(document: NoticeDocument, vocabulary: Vocabulary) -> bytes:
         if full_page:
-            return notice_page(document, vocabulary).encode()
+            page_of: Callable[[NoticeDocument, Vocabulary], str] = request.app.state.notice_page
+            return page_of(document, vocabulary).encode()
         return render_notice(document, vocabulary, fmt=fmt).encode()
 
     headers = (PAGE_HEADERS if full_page else HTML_HEADERS) if fmt == "html" else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from app.web.docs import add_docs_routes
+from app.web.notice_page import notice_page
 from app.web.register import router as register_router
 from app.web.static import mount_assets
 
@@ -20,3 +21,6 @@ def install(app: FastAPI) -> None:
     mount_assets(app)
     add_docs_routes(app)
     app.include_router(register_router)
+    # ``render?page=full``: the notice as a page of its own, in this layout (the notices
+    # router asks for it through app.state and so never imports the web layer above it)
+    app.state.notice_page = notice_page

@@ -26,23 +26,10 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from app.http import PAGE_HEADERS
 from app.web.static import asset_url
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-
-#: The Content-Security-Policy of a page in the layout: its scripts, styles and images come
-#: only from the app (no inline script or style, no third party). Embeddable anywhere, like
-#: the notice pages (app/notices/router.py).
-PAGE_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors *"
-)
-PAGE_HEADERS = {
-    "Content-Security-Policy": PAGE_CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from browser.browsing import Browse
 
-from app.web.pages import PAGE_CSP
+from app.http import PAGE_CSP
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from app.web.pages import PAGE_CSP
+from app.http import PAGE_CSP
 
 RENDER = "/v1/services/{}/notice/render"
 

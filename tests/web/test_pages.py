@@ -7,8 +7,8 @@ import re
 
 from markupsafe import Markup
 
+from app.http import PAGE_CSP
 from app.web.pages import (
-    PAGE_CSP,
     Breadcrumb,
     Council,
     Link,

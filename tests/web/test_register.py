@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
 
-from app.web.pages import PAGE_CSP
+from app.http import PAGE_CSP
 
 PROBLEM = "application/problem+json"
 
