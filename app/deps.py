@@ -34,10 +34,8 @@ AtQuery = Annotated[
     ),
 ]
 RecordedAtQuery = Annotated[
-    date | None,
+    IsoDate | None,
     Query(
-        ge=date(1990, 1, 1),
-        le=date(2199, 12, 31),
         description="What the register said on this date (YYYY-MM-DD, UTC): only the versions "
         "published by the end of that day count, with the dates in effect they had then. With "
         "`at`: what the register said on this date about `at` (the auditor's question). Not "
