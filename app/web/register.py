@@ -156,7 +156,9 @@ def _versions(
                 effective_to=row.effective_to,
                 published_on=row.published_at.date() if row.published_at else None,
                 current=current is not None and current.id == row.id,
-                change_summary=row.change_summary,
+                # the first version's note is the register's own (how it was imported), not
+                # a change to the notice: the notice never shows it either
+                change_summary=row.change_summary if i else None,
                 changes=changes,
             )
         )

@@ -195,6 +195,9 @@ def test_a_new_version_shows_what_changed(
     assert "Version 2 (in effect today)" in html
     assert html.index("Version 2 (in effect today)") < html.index("Version 1<")
     assert '<p class="govuk-body">Reviewed &lt;in&gt; 2024</p>' in html  # escaped, as written
+    # the first version's import note is the register's, not a change: never public
+    assert "Imported from the notice as published" not in html
+    assert "The first version in the register." in html
     # what changed, in words with before and after (HTML-escaped quotes)
     assert (
         "<li>notice: last updated changed from &#39;2023-11-01&#39; to &#39;2026-11-21&#39;</li>"
