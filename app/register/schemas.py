@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.patterns import IsoDate
 from app.register.document import (
     Activity,
     CategoryKind,
@@ -114,11 +115,20 @@ class DataCategoryCreate(DataCategoryBase):
     kind: CategoryKindValue | None = Field(
         default=None, description="Default: the parent's (personal at the top)"
     )
+    added: IsoDate | None = None
+    retired: IsoDate | None = Field(
+        default=None, description="From this date the term is no longer offered for new drafts"
+    )
 
 
 class DataSubjectCreate(DataSubjectBase):
     """A new data subject: '<controller>:<slug>' for a council's own, no namespace for a
     shared one (admin key). `added` defaults to today."""
+
+    added: IsoDate | None = None
+    retired: IsoDate | None = Field(
+        default=None, description="From this date the term is no longer offered for new drafts"
+    )
 
 
 class PartyCreate(PartyBase):
@@ -126,6 +136,11 @@ class PartyCreate(PartyBase):
     namespace for a shared one (admin key). `added` defaults to today."""
 
     kind: PartyKindValue = "organisation"
+    replaced_on: IsoDate | None = None
+    added: IsoDate | None = None
+    retired: IsoDate | None = Field(
+        default=None, description="From this date the term is no longer offered for new drafts"
+    )
 
 
 class StatuteCreate(StatuteBase):
@@ -135,6 +150,11 @@ class StatuteCreate(StatuteBase):
 
     kind: StatuteKindValue
     status: StatuteStatusValue = "in_force"
+    status_date: IsoDate | None = None
+    added: IsoDate | None = None
+    retired: IsoDate | None = Field(
+        default=None, description="From this date the term is no longer offered for new drafts"
+    )
 
 
 class TermUpdate(BaseModel):
@@ -163,7 +183,7 @@ class DataSubjectUpdate(TermUpdate):
 class PartyUpdate(TermUpdate):
     kind: PartyKindValue | None = None
     parent: TermSlug | None = None
-    replaced_on: date | None = None
+    replaced_on: IsoDate | None = None
 
 
 class StatuteUpdate(TermUpdate):
@@ -173,7 +193,7 @@ class StatuteUpdate(TermUpdate):
     number: int | None = None
     uri: str | None = Field(default=None, max_length=300)
     status: StatuteStatusValue | None = None
-    status_date: date | None = None
+    status_date: IsoDate | None = None
     successor: TermSlug | None = None
     status_source: str | None = Field(default=None, max_length=1000)
     publisher: str | None = Field(default=None, max_length=500)
@@ -186,7 +206,7 @@ class TermRetire(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    retired: date | None = Field(default=None, description="Default: today")
+    retired: IsoDate | None = Field(default=None, description="Default: today")
     replaced_by: TermSlug | None = None
 
 

@@ -241,6 +241,12 @@ def test_retire_with_a_date_and_a_replacement(fresh_client: TestClient, keys: Ke
     )
     assert retired.status_code == 200, retired.text
     assert retired.json()["retired"] == "2026-04-01"
+    # a date is YYYY-MM-DD: a number is not read as a day of 1970
+    for not_a_date in (0, "20260401", "2026-4-1"):
+        refused = fresh_client.post(
+            f"{PARTIES}/camden:old-panel/retire", json={"retired": not_a_date}, headers=editor
+        )
+        assert refused.status_code == 422, (not_a_date, refused.text)
     assert retired.json()["replaced_by"] == "mash"
     one = fresh_client.get(f"{PARTIES}/camden:old-panel").json()
     assert one["retired"] == "2026-04-01", "a retired term is still there"
