@@ -623,6 +623,10 @@ def etag_of(server: Server, path: str) -> str:
 
 def measure_gets(server: Server, ops: list[Operation], args: argparse.Namespace) -> list[Row]:
     rows: list[Row] = []
+    # The streamed export last: exports cut off when wrk's time is up leave the server's
+    # threadpool busy for a while, which stalled the operations measured after them
+    # (bench/NOTES.md, "Open problems").
+    ops = sorted(ops, key=lambda o: o.name.startswith("/v1/ropa"))
     conn = http.client.HTTPConnection(HOST, server.port, timeout=120)
     request(server, "/openapi.json", conn=conn)  # the process warmed up, no answer kept
     # 1. first answers: every variant of every operation once, before anything is repeated
@@ -1043,7 +1047,7 @@ def write_results(
                 verdicts.append(f"{s}x ≥ {target}x: {_met(ratio >= target and not r.load.errors)}")
                 if s == 1 and r.first_p50 is not None:
                     verdicts.append(f"first < 20 ms: {_met(r.first_p50 < 20)}")
-            if len(p50s) >= 2 and 1 in p50s and max(p50s) != 1:
+            if len(p50s) >= 2 and p50s.get(1) and max(p50s) != 1:
                 growth = p50s[max(p50s)] / p50s[1]
                 cells.append(f"{growth:.2f}")
                 verdicts.append(f"≤ 1.5: {_met(growth <= 1.5)}")
