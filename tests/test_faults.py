@@ -216,6 +216,7 @@ def _controller(slug: str, gss: str) -> dict[str, object]:
     }
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # SQLite's own lock
 def test_sqlite_lock_held_too_long_is_503_then_writes_resume(
     fresh_db: str, keys: dict[str, dict[str, str]]
 ) -> None:
@@ -223,8 +224,7 @@ def test_sqlite_lock_held_too_long_is_503_then_writes_resume(
     Retry-After (nothing written); once the lock is free, the same write succeeds."""
     import sqlite3
 
-    if not fresh_db.startswith("sqlite"):
-        pytest.skip("SQLite's lock")
+    assert fresh_db.startswith("sqlite")
     app = create_app(Settings(database_url=fresh_db, sqlite_busy_timeout=0.2))
     holder = sqlite3.connect(make_url(fresh_db).database or "", isolation_level=None)
     with TestClient(app) as client:
@@ -243,14 +243,14 @@ def test_sqlite_lock_held_too_long_is_503_then_writes_resume(
     holder.close()
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # SQLite's own lock
 def test_sqlite_write_storm_from_several_processes_is_never_a_500(
     fresh_db: str, keys: dict[str, dict[str, str]]
 ) -> None:
     """Three apps (as three workers would: engines and connections of their own) on one SQLite
     file, four writers each: every write is acknowledged (201) or refused as busy (503),
     and every acknowledged write is there afterwards, and nothing else."""
-    if not fresh_db.startswith("sqlite"):
-        pytest.skip("SQLite's lock")
+    assert fresh_db.startswith("sqlite")
     apps = [create_app(Settings(database_url=fresh_db, sqlite_busy_timeout=2)) for _ in range(3)]
     statuses: list[int] = []
     acknowledged: list[str] = []
