@@ -290,23 +290,13 @@ def update_term(
     *, session: Session, vocab: str, slug: str, changes: BaseModel, principal: Principal
 ) -> TermBase:
     """Change what ``changes`` sends (renaming is a new ``name``); the slug stays."""
-    controller = _authorise(
-        session=session, principal=principal, vocab=vocab, slug=slug, action="term.update"
-    )
-    vocabulary = read_vocabulary(session=session)
-    old = get_term(vocabulary, vocab, slug)
-    new = _validated(vocab, old.model_dump() | changes.model_dump(exclude_unset=True))
-    if new == old:
-        return old
-    _check_references(vocabulary=vocabulary, vocab=vocab, term=new, controller=controller)
-    _check_fit(before=vocabulary, after=_with(vocabulary, vocab, new))
-    return _save(
+    return _change(
         session=session,
         vocab=vocab,
-        term=new,
+        slug=slug,
         principal=principal,
         action="term.update",
-        before=old,
+        fields=changes.model_dump(exclude_unset=True),
     )
 
 
@@ -321,27 +311,38 @@ def retire_term(
 ) -> TermBase:
     """Retire a term from a date (default today), optionally naming its replacement.
     Retiring again changes the date or the replacement."""
+    return _change(
+        session=session,
+        vocab=vocab,
+        slug=slug,
+        principal=principal,
+        action="term.retire",
+        fields={"retired": retirement.retired or today, "replaced_by": retirement.replaced_by},
+    )
+
+
+def _change(
+    *,
+    session: Session,
+    vocab: str,
+    slug: str,
+    principal: Principal,
+    action: str,
+    fields: dict[str, Any],
+) -> TermBase:
+    """The one path of every change to an existing term: authorised, checked, audited."""
     controller = _authorise(
-        session=session, principal=principal, vocab=vocab, slug=slug, action="term.retire"
+        session=session, principal=principal, vocab=vocab, slug=slug, action=action
     )
     vocabulary = read_vocabulary(session=session)
     old = get_term(vocabulary, vocab, slug)
-    new = _validated(
-        vocab,
-        old.model_dump()
-        | {"retired": retirement.retired or today, "replaced_by": retirement.replaced_by},
-    )
+    new = _validated(vocab, old.model_dump() | fields)
     if new == old:
         return old
     _check_references(vocabulary=vocabulary, vocab=vocab, term=new, controller=controller)
     _check_fit(before=vocabulary, after=_with(vocabulary, vocab, new))
     return _save(
-        session=session,
-        vocab=vocab,
-        term=new,
-        principal=principal,
-        action="term.retire",
-        before=old,
+        session=session, vocab=vocab, term=new, principal=principal, action=action, before=old
     )
 
 
